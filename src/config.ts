@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import type { FlinksTimeouts } from './flinks/client.ts';
+
+/** The Flinks toolbox customer id Flinks publishes for shared testing (FACTS.md). */
+export const TOOLBOX_CUSTOMER_ID = '43387ca6-0391-4c82-857d-70d95f087ecb';
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  logLevel: string;
+  flinks: {
+    /** null: start the embedded simulator and use it. */
+    baseUrl: string | null;
+    customerId: string;
+    /** null only when the simulator is used, which then supplies its own. */
+    secretKey: string | null;
+    apiKey: string | null;
+    timeouts: FlinksTimeouts;
+  };
+  auth: {
+    jwtSecret: string | null;
+    jwksUrl: string | null;
+    issuer: string | null;
+    audience: string | null;
+  };
+  /** authorize + answerMfa calls per principal per minute; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+}
+
+/** A configuration the gateway refuses to start with; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional());
+const integer = (min: number, max: number, fallback: number) =>
+  z.preprocess(
+    blankIsUnset,
+    z.coerce
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .default(fallback),
+  );
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((value) => value.replace(/\/+$/, ''));
+const secret = z.string().min(8, 'must be at least 8 characters');
+const TEN_MINUTES = 600_000;
+
+const Env = z.object({
+  NODE_ENV: optional(
+    z.enum(['development', 'production', 'test'], 'must be development, production or test'),
+  ),
+  PORT: integer(0, 65_535, 4000),
+  HOST: optional(z.string().min(1)),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  FLINKS_BASE_URL: optional(httpUrl),
+  FLINKS_CUSTOMER_ID: optional(
+    z
+      .string()
+      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID'),
+  ),
+  FLINKS_SECRET_KEY: optional(secret),
+  FLINKS_API_KEY: optional(secret),
+  FLINKS_CONNECT_TIMEOUT_MS: integer(1, TEN_MINUTES, 10_000),
+  FLINKS_HEADERS_TIMEOUT_MS: integer(1, TEN_MINUTES, 120_000),
+  FLINKS_BODY_TIMEOUT_MS: integer(1, TEN_MINUTES, 30_000),
+  AUTH_JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters (HS256)')),
+  AUTH_JWKS_URL: optional(httpUrl),
+  AUTH_ISSUER: optional(z.string().min(1)),
+  AUTH_AUDIENCE: optional(z.string().min(1)),
+  RATE_LIMIT_PER_MINUTE: integer(0, 100_000, 30),
+});
+
+/** Reads the configuration from the environment. Throws ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(
+      `${String(issue?.path[0] ?? 'environment')}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+
+  if (e.FLINKS_BASE_URL && !e.FLINKS_SECRET_KEY) {
+    throw new ConfigError('FLINKS_SECRET_KEY: required when FLINKS_BASE_URL is set');
+  }
+  if (e.AUTH_JWT_SECRET && e.AUTH_JWKS_URL) {
+    throw new ConfigError('AUTH_JWKS_URL: set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
+  }
+  if (production && !e.FLINKS_BASE_URL) {
+    throw new ConfigError(
+      'FLINKS_BASE_URL: required in production (the simulator is for development)',
+    );
+  }
+  if (production && !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL) {
+    throw new ConfigError(
+      'AUTH_JWT_SECRET: production needs caller authentication (AUTH_JWT_SECRET or AUTH_JWKS_URL)',
+    );
+  }
+
+  return {
+    port: e.PORT,
+    host: e.HOST ?? '127.0.0.1',
+    production,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    flinks: {
+      baseUrl: e.FLINKS_BASE_URL ?? null,
+      customerId: e.FLINKS_CUSTOMER_ID ?? TOOLBOX_CUSTOMER_ID,
+      secretKey: e.FLINKS_SECRET_KEY ?? null,
+      apiKey: e.FLINKS_API_KEY ?? null,
+      timeouts: {
+        connectMs: e.FLINKS_CONNECT_TIMEOUT_MS,
+        headersMs: e.FLINKS_HEADERS_TIMEOUT_MS,
+        bodyMs: e.FLINKS_BODY_TIMEOUT_MS,
+      },
+    },
+    auth: {
+      jwtSecret: e.AUTH_JWT_SECRET ?? null,
+      jwksUrl: e.AUTH_JWKS_URL ?? null,
+      issuer: e.AUTH_ISSUER ?? null,
+      audience: e.AUTH_AUDIENCE ?? null,
+    },
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+  };
+}

@@ -1,0 +1,135 @@
+import type { SecurityChallenge } from './flinks/types.ts';
+
+interface GatewayErrorOptions {
+  /** Flinks' FlinksCode verbatim when the error came from Flinks. */
+  flinksCode?: string | null;
+  cause?: unknown;
+}
+
+/**
+ * The expected outcomes a client can act on. Every message is written by the gateway and safe to
+ * show: never Flinks' own text, never a value the user typed. Anything that is not a GatewayError
+ * is a bug or a broken upstream contract, and Yoga masks it.
+ */
+export abstract class GatewayError extends Error {
+  /** Stable SCREAMING_SNAKE code of the family. */
+  abstract readonly code: string;
+  readonly flinksCode: string | null;
+  readonly retryable: boolean = false;
+
+  constructor(message: string, options: GatewayErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.flinksCode = options.flinksCode ?? null;
+  }
+}
+
+/** The bank or Flinks refused who the user said they are. */
+export class InvalidCredentialsError extends GatewayError {
+  readonly code = 'INVALID_CREDENTIALS';
+}
+
+/** An MFA answer was refused. `requestId` is set when the session is still usable. */
+export class MfaAnswerRejectedError extends GatewayError {
+  readonly code = 'MFA_ANSWER_REJECTED';
+  readonly requestId: string | null;
+  readonly canRetry: boolean;
+  /** The challenges to answer again when `canRetry`. */
+  readonly challenges: SecurityChallenge[];
+
+  constructor(
+    message: string,
+    options: GatewayErrorOptions & {
+      requestId?: string | null;
+      canRetry: boolean;
+      challenges?: SecurityChallenge[];
+    },
+  ) {
+    super(message, options);
+    this.requestId = options.requestId ?? null;
+    this.canRetry = options.canRetry;
+    this.challenges = options.challenges ?? [];
+  }
+
+  withChallenges(requestId: string, challenges: SecurityChallenge[]): MfaAnswerRejectedError {
+    return new MfaAnswerRejectedError(this.message, {
+      flinksCode: this.flinksCode,
+      requestId: this.requestId ?? requestId,
+      canRetry: this.canRetry,
+      challenges: this.canRetry ? challenges : [],
+      cause: this,
+    });
+  }
+}
+
+/** The RequestId is unknown, expired, or not the caller's: start again with `authorize`. */
+export class SessionExpiredError extends GatewayError {
+  readonly code = 'SESSION_EXPIRED';
+}
+
+/** The bank needs the user to act in online banking or with the bank first. */
+export class LoginActionRequiredError extends GatewayError {
+  readonly code = 'LOGIN_ACTION_REQUIRED';
+}
+
+/** Another session or process holds this login right now. */
+export class SessionBusyError extends GatewayError {
+  readonly code = 'SESSION_BUSY';
+  override readonly retryable = true;
+}
+
+/** Flinks or the institution cannot serve the call now; trying again later may work. */
+export class InstitutionUnavailableError extends GatewayError {
+  readonly code = 'INSTITUTION_UNAVAILABLE';
+  override readonly retryable = true;
+  readonly retryAfterSeconds: number | null;
+
+  constructor(
+    message: string,
+    options: GatewayErrorOptions & { retryAfterSeconds?: number | null } = {},
+  ) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+  }
+}
+
+/** Too many calls: by Flinks, or by the gateway's own limit. */
+export class RateLimitedError extends GatewayError {
+  readonly code = 'RATE_LIMITED';
+  override readonly retryable = true;
+  readonly retryAfterSeconds: number | null;
+
+  constructor(
+    message: string,
+    options: GatewayErrorOptions & { retryAfterSeconds?: number | null } = {},
+  ) {
+    super(message, options);
+    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
+  }
+}
+
+export interface InputIssue {
+  /** Where in the input, e.g. `['input', 'responses', '0', 'answers']`. */
+  path: string[];
+  message: string;
+}
+
+/** The gateway refused the input before calling Flinks. */
+export class InvalidInputError extends GatewayError {
+  readonly code = 'INVALID_INPUT';
+  readonly issues: InputIssue[];
+
+  constructor(issues: InputIssue[]) {
+    super(
+      issues.length === 1 && issues[0]
+        ? `Invalid input: ${issues[0].message}`
+        : `Invalid input: ${issues.length} problems.`,
+    );
+    this.issues = issues;
+  }
+}
+
+/** Flinks answered with a FlinksCode this gateway has no family for. */
+export class UpstreamError extends GatewayError {
+  readonly code = 'UPSTREAM_ERROR';
+}

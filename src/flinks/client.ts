@@ -1,0 +1,346 @@
+import type { Logger } from 'pino';
+import { type Dispatcher, Pool, request } from 'undici';
+import type { z } from 'zod';
+import { type GatewayError, InstitutionUnavailableError, RateLimitedError } from '../errors.ts';
+import { errorFromFlinksCode, FlinksContractError } from './errors.ts';
+import type { AuthorizeOutcome, AuthorizeRequest } from './types.ts';
+import { AuthorizeSuccessBody, ErrorBody, MfaRequiredBody, TokenBody } from './wire.ts';
+
+export interface FlinksTimeouts {
+  /** TCP + TLS connect. */
+  connectMs: number;
+  /** From request sent to response headers. A live bank login takes tens of seconds. */
+  headersMs: number;
+  /** Longest pause between two chunks of a response body. */
+  bodyMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: FlinksTimeouts = {
+  connectMs: 10_000,
+  headersMs: 120_000,
+  bodyMs: 30_000,
+};
+
+export interface FlinksClientOptions {
+  /** Flinks API origin, e.g. `https://toolbox-api.private.fin.ag`. */
+  baseUrl: string;
+  customerId: string;
+  /** Used only in the `flinks-auth-key` header of /GenerateAuthorizeToken. */
+  secretKey: string;
+  timeouts?: Partial<FlinksTimeouts>;
+  /** Largest response body read, in bytes; a larger one is a broken contract. */
+  maxResponseBytes?: number;
+  /** Replaces the client's own keep-alive Pool (tests pass an undici MockAgent). */
+  dispatcher?: Dispatcher;
+  logger?: Logger;
+}
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** Flinks' /Authorize over undici. Knows nothing of GraphQL; answers domain values or GatewayErrors. */
+export class FlinksClient {
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #secretKey: string;
+  readonly #timeouts: FlinksTimeouts;
+  readonly #maxResponseBytes: number;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #logger: Logger | undefined;
+
+  constructor(options: FlinksClientOptions) {
+    const base = new URL(options.baseUrl);
+    this.#origin = base.origin;
+    this.#basePath = `${base.pathname.replace(/\/+$/, '')}/v3/${encodeURIComponent(options.customerId)}/BankingServices`;
+    this.#secretKey = options.secretKey;
+    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.#maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
+    this.#logger = options.logger;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ??
+      new Pool(this.#origin, {
+        connect: { timeout: this.#timeouts.connectMs },
+        headersTimeout: this.#timeouts.headersMs,
+        bodyTimeout: this.#timeouts.bodyMs,
+        keepAliveTimeout: 30_000,
+      });
+  }
+
+  /** Mints a one-time /Authorize token with the secret key. */
+  async generateAuthorizeToken(signal?: AbortSignal): Promise<string> {
+    const response = await this.#post(
+      'GenerateAuthorizeToken',
+      { 'flinks-auth-key': this.#secretKey },
+      undefined,
+      signal,
+    );
+    if (response.status === 200) {
+      return this.#parse('GenerateAuthorizeToken', response, TokenBody).Token;
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new FlinksContractError('Flinks refused the secret key (FLINKS_SECRET_KEY).', {
+        endpoint: 'GenerateAuthorizeToken',
+        status: response.status,
+      });
+    }
+    throw this.#failure('GenerateAuthorizeToken', response);
+  }
+
+  /**
+   * Calls /Authorize with a fresh one-time token. A 401 without a FlinksCode means Flinks refused
+   * the token (FACTS.md), and the request was not processed: it is sent once more with a new token.
+   */
+  async authorize(
+    authorizeRequest: AuthorizeRequest,
+    signal?: AbortSignal,
+  ): Promise<AuthorizeOutcome> {
+    const body = JSON.stringify(authorizeBody(authorizeRequest));
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.generateAuthorizeToken(signal);
+      const response = await this.#post('Authorize', { 'flinks-auth-key': token }, body, signal);
+      if (response.status === 401 && flinksCodeOf(response) === null) {
+        if (attempt === 1) {
+          this.#logger?.warn(
+            { endpoint: 'Authorize' },
+            'flinks refused a fresh authorize token; retrying once',
+          );
+          continue;
+        }
+        throw new FlinksContractError('Flinks refused two fresh authorize tokens in a row.', {
+          endpoint: 'Authorize',
+          status: 401,
+        });
+      }
+      return this.#authorizeOutcome(response);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  #authorizeOutcome(response: RawResponse): AuthorizeOutcome {
+    if (response.status === 200) {
+      const body = this.#parse('Authorize', response, AuthorizeSuccessBody);
+      return {
+        kind: 'success',
+        requestId: body.RequestId,
+        institution: body.Institution,
+        institutionName: body.InstitutionName ?? null,
+        institutionId: body.InstitutionId ?? null,
+        login: {
+          id: body.Login.Id,
+          username: body.Login.Username ?? null,
+          isScheduledRefresh: body.Login.IsScheduledRefresh ?? null,
+          lastRefresh: body.Login.LastRefresh,
+          type: body.Login.Type ?? null,
+        },
+        tag: body.Tag ?? null,
+      };
+    }
+    // 203 is success-with-MFA, never an error.
+    if (response.status === 203) {
+      const body = this.#parse('Authorize', response, MfaRequiredBody);
+      return {
+        kind: 'mfa',
+        requestId: body.RequestId,
+        institution: body.Institution ?? null,
+        challenges: body.SecurityChallenges.map((challenge) => ({
+          type: challenge.Type,
+          prompt: challenge.Prompt,
+          iterables: challenge.Iterables ?? [],
+        })),
+        tag: body.Tag ?? null,
+      };
+    }
+    throw this.#failure('Authorize', response);
+  }
+
+  /**
+   * Maps a non-success answer on its FlinksCode, never on the status alone: Flinks' own pages
+   * disagree on 400 vs 401 for the same code. Returns what to throw.
+   */
+  #failure(endpoint: string, response: RawResponse): GatewayError | FlinksContractError {
+    const retryAfterSeconds = parseRetryAfter(response.headers['retry-after']);
+    const json = parseJson(response.text);
+    const error = ErrorBody.safeParse(json);
+    if (error.success) {
+      return errorFromFlinksCode({
+        flinksCode: error.data.FlinksCode,
+        requestId: error.data.RequestId ?? null,
+        retryAfterSeconds,
+      });
+    }
+    if (response.status === 429) {
+      return new RateLimitedError('Too many requests to Flinks. Wait before trying again.', {
+        retryAfterSeconds,
+      });
+    }
+    if (response.status >= 500 || (json === undefined && response.status >= 400)) {
+      return new InstitutionUnavailableError(
+        'Flinks is not available right now. Try again later.',
+        {
+          retryAfterSeconds,
+        },
+      );
+    }
+    return new FlinksContractError(`Flinks answered ${endpoint} with an undocumented status.`, {
+      endpoint,
+      status: response.status,
+      detail: { contentType: response.headers['content-type'], bytes: response.text.length },
+    });
+  }
+
+  #parse<T extends z.ZodType>(endpoint: string, response: RawResponse, schema: T): z.output<T> {
+    const result = schema.safeParse(parseJson(response.text));
+    if (result.success) return result.data;
+    throw new FlinksContractError(`Flinks' ${endpoint} body does not match its contract.`, {
+      endpoint,
+      status: response.status,
+      // zod issues carry paths and expectations, never the offending values.
+      detail: result.error.issues.map((issue) => ({
+        path: issue.path.join('.'),
+        message: issue.message,
+      })),
+    });
+  }
+
+  async #post(
+    endpoint: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
+    const started = performance.now();
+    try {
+      const response = await request(`${this.#origin}${this.#basePath}/${endpoint}`, {
+        dispatcher: this.#dispatcher,
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+        body,
+        signal,
+        headersTimeout: this.#timeouts.headersMs,
+        bodyTimeout: this.#timeouts.bodyMs,
+      });
+      const text = await readText(response.body, this.#maxResponseBytes);
+      if (text === null) {
+        throw new FlinksContractError(`Flinks sent a body over ${this.#maxResponseBytes} bytes.`, {
+          endpoint,
+          status: response.statusCode,
+        });
+      }
+      this.#logger?.debug(
+        { endpoint, status: response.statusCode, ms: Math.round(performance.now() - started) },
+        'flinks call',
+      );
+      return { status: response.statusCode, headers: response.headers, text };
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof FlinksContractError) throw error;
+      this.#logger?.warn(
+        {
+          endpoint,
+          err: { code: (error as { code?: unknown }).code, message: (error as Error).message },
+        },
+        'flinks unreachable',
+      );
+      throw new InstitutionUnavailableError(
+        isTimeout(error)
+          ? 'Flinks did not answer in time. Try again later.'
+          : 'Flinks could not be reached. Try again later.',
+        { cause: error },
+      );
+    }
+  }
+}
+
+function authorizeBody(authorizeRequest: AuthorizeRequest): Record<string, unknown> {
+  switch (authorizeRequest.mode) {
+    case 'cached':
+      return { LoginId: authorizeRequest.loginId, MostRecentCached: true };
+    case 'refresh':
+      return {
+        LoginId: authorizeRequest.loginId,
+        MostRecentCached: false,
+        ...liveOptions(authorizeRequest),
+      };
+    case 'credentials':
+      return {
+        Institution: authorizeRequest.institution,
+        Username: authorizeRequest.username,
+        Password: authorizeRequest.password,
+        MostRecentCached: false,
+        ...liveOptions(authorizeRequest),
+      };
+    case 'answer':
+      return {
+        RequestId: authorizeRequest.requestId,
+        SecurityResponses: authorizeRequest.responses,
+      };
+  }
+}
+
+function liveOptions(options: {
+  language?: string | null;
+  save?: boolean | null;
+  tag?: string | null;
+}) {
+  return {
+    ...(options.language == null ? {} : { Language: options.language }),
+    ...(options.save == null ? {} : { Save: options.save }),
+    ...(options.tag == null ? {} : { Tag: options.tag }),
+  };
+}
+
+/** The whole body as text, or null when it exceeds `maxBytes` (the rest is discarded). */
+async function readText(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function flinksCodeOf(response: RawResponse): string | null {
+  const parsed = ErrorBody.safeParse(parseJson(response.text));
+  return parsed.success ? parsed.data.FlinksCode : null;
+}
+
+function parseRetryAfter(value: string | string[] | undefined): number | null {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (!raw) return null;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim());
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+function isTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  );
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, TOOLBOX_CUSTOMER_ID } from '../src/config.ts';
+
+describe('loadConfig', () => {
+  it('defaults to the simulator on loopback port 4000 with the toolbox customer id', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      production: false,
+      flinks: {
+        baseUrl: null,
+        customerId: TOOLBOX_CUSTOMER_ID,
+        secretKey: null,
+        timeouts: { connectMs: 10_000, headersMs: 120_000, bodyMs: 30_000 },
+      },
+      rateLimitPerMinute: 30,
+    });
+  });
+
+  it('reads a real Flinks instance', () => {
+    const config = loadConfig({
+      FLINKS_BASE_URL: 'https://toolbox-api.private.fin.ag/',
+      FLINKS_SECRET_KEY: 'c4569c54-e167-4d34-8de6-f4113bc82414',
+      FLINKS_HEADERS_TIMEOUT_MS: '90000',
+      PORT: '0',
+    });
+    expect(config.flinks.baseUrl).toBe('https://toolbox-api.private.fin.ag');
+    expect(config.flinks.timeouts.headersMs).toBe(90_000);
+    expect(config.port).toBe(0);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^PORT: /],
+    [{ PORT: '70000' }, /^PORT: must be at most 65535/],
+    [{ FLINKS_BASE_URL: 'ftp://flinks' }, /^FLINKS_BASE_URL: /],
+    [{ FLINKS_BASE_URL: 'https://x.test' }, /^FLINKS_SECRET_KEY: required/],
+    [{ FLINKS_CUSTOMER_ID: 'toolbox' }, /^FLINKS_CUSTOMER_ID: must be a GUID/],
+    [{ FLINKS_BODY_TIMEOUT_MS: '0' }, /^FLINKS_BODY_TIMEOUT_MS: must be at least 1/],
+    [{ NODE_ENV: 'staging' }, /^NODE_ENV: /],
+    [
+      {
+        NODE_ENV: 'production',
+        FLINKS_BASE_URL: 'https://x.test',
+        FLINKS_SECRET_KEY: 'abcdefghij',
+      },
+      /^AUTH_JWT_SECRET: /,
+    ],
+    [
+      { NODE_ENV: 'production', AUTH_JWT_SECRET: 'a'.repeat(32) },
+      /^FLINKS_BASE_URL: required in production/,
+    ],
+  ])('refuses %o with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never repeats a secret value in its message', () => {
+    try {
+      loadConfig({ FLINKS_SECRET_KEY: 'short' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toBe('FLINKS_SECRET_KEY: must be at least 8 characters');
+    }
+  });
+});

@@ -1,0 +1,130 @@
+import { Writable } from 'node:stream';
+import { FlinksClient, type FlinksClientOptions } from '../../src/flinks/client.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createGateway } from '../../src/server.ts';
+import {
+  type RunningSimulator,
+  SIMULATOR_CUSTOMER_ID,
+  SIMULATOR_SECRET_KEY,
+  type SimulatorOptions,
+  startSimulator,
+} from '../../src/simulator/index.ts';
+
+export interface GraphQLResponse {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response shapes
+  body: any;
+}
+
+export interface TestGateway {
+  simulator: RunningSimulator['simulator'];
+  simulatorUrl: string;
+  /** Every log line the gateway wrote, as JSON text. */
+  logs: string[];
+  graphql(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Authorize calls the simulator has answered so far. */
+  authorizeCalls(): number;
+  close(): Promise<void>;
+}
+
+/** The gateway through `yoga.fetch`, on the real simulator over loopback HTTP and real undici. */
+export async function startTestGateway(
+  options: {
+    simulator?: SimulatorOptions;
+    client?: Partial<FlinksClientOptions>;
+    now?: () => number;
+    production?: boolean;
+  } = {},
+): Promise<TestGateway> {
+  const running = await startSimulator(options.simulator);
+  const logs: string[] = [];
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  const flinks = new FlinksClient({
+    baseUrl: running.url,
+    customerId: options.simulator?.customerId ?? SIMULATOR_CUSTOMER_ID,
+    secretKey: options.simulator?.secretKey ?? SIMULATOR_SECRET_KEY,
+    logger,
+    ...options.client,
+  });
+  const gateway = createGateway(
+    { production: options.production ?? false },
+    { flinks, logger, now: options.now },
+  );
+  const fetchGateway = (path: string, init?: RequestInit) =>
+    Promise.resolve(gateway.fetch(new Request(`http://gateway.test${path}`, init)));
+
+  return {
+    simulator: running.simulator,
+    simulatorUrl: running.url,
+    logs,
+    fetch: fetchGateway,
+    async graphql(query, variables) {
+      const response = await fetchGateway('/graphql', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json',
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    authorizeCalls: () => running.simulator.countCalls('Authorize'),
+    async close() {
+      await flinks.close();
+      await running.close();
+    },
+  };
+}
+
+/** Selects every member of AuthorizeResult. */
+export const RESULT_FIELDS = /* GraphQL */ `
+  __typename
+  ... on AuthorizeSuccess {
+    requestId institution institutionName institutionId tag
+    login { id username lastRefresh isScheduledRefresh type }
+  }
+  ... on MfaRequired {
+    requestId expiresAt
+    challenges { type rawType prompt iterables responseKey images { value mimeType dataUrl } }
+  }
+  ... on Error { message flinksCode code retryable }
+  ... on MfaAnswerRejectedError { sessionRequestId canRetry challenges { prompt } }
+  ... on InstitutionUnavailableError { retryAfterSeconds }
+  ... on RateLimitedError { retryAfterSeconds }
+  ... on InvalidInputError { issues { path message } }
+`;
+
+export const AUTHORIZE = /* GraphQL */ `
+  mutation Authorize($input: AuthorizeInput!) { authorize(input: $input) { ${RESULT_FIELDS} } }
+`;
+
+export const ANSWER_MFA = /* GraphQL */ `
+  mutation AnswerMfa($input: AnswerMfaInput!) { answerMfa(input: $input) { ${RESULT_FIELDS} } }
+`;
+
+export function credentials(username: string, extra: Record<string, unknown> = {}) {
+  return {
+    input: {
+      credentials: { institution: 'FlinksCapital', username, password: 'Everyday', ...extra },
+    },
+  };
+}
+
+export function answer(requestId: string, responses: Record<string, string[]>) {
+  return {
+    input: {
+      requestId,
+      responses: Object.entries(responses).map(([prompt, answers]) => ({ prompt, answers })),
+    },
+  };
+}
