@@ -23,7 +23,10 @@ function checkPng(bytes: Buffer): Decoded {
     const length = bytes.readUInt32BE(at);
     const typeAndData = bytes.subarray(at + 4, at + 8 + length);
     expect(bytes.readUInt32BE(at + 8 + length)).toBe(crc32(typeAndData));
-    chunks.push({ type: typeAndData.subarray(0, 4).toString('latin1'), data: typeAndData.subarray(4) });
+    chunks.push({
+      type: typeAndData.subarray(0, 4).toString('latin1'),
+      data: typeAndData.subarray(4),
+    });
     at += 12 + length;
   }
   expect(chunks.map((chunk) => chunk.type)).toEqual(['IHDR', 'IDAT', 'IEND']);
