@@ -121,3 +121,6 @@ export function errorFromFlinksCode(context: FlinksErrorContext): GatewayError {
   if (factory) return factory(context);
   return new UpstreamError('Flinks refused the request.', { flinksCode: context.flinksCode });
 }
+
+/** Every FlinksCode with a family of its own; any other becomes an UpstreamError. */
+export const KNOWN_FLINKS_CODES: readonly string[] = Object.keys(BY_CODE);

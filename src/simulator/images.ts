@@ -67,7 +67,7 @@ function draw(spec: ImageSpec, seed: number): Picture {
   const palette: Rgb[] = [];
   for (let level = 0; level < SHADES; level++) palette.push(shade(background, level));
   for (let level = 0; level < SHADES; level++) palette.push(shade(spec.colour, level));
-  let state = (seed * 2654435761 + Number(process.env.SEEDX ?? 0)) >>> 0 || 1;
+  let state = (seed * 2654435761) >>> 0 || 1;
   const indices = new Uint8Array(SIZE * SIZE);
   for (let y = 0; y < SIZE; y++) {
     for (let x = 0; x < SIZE; x++) {
@@ -193,6 +193,7 @@ function lzwEncode(indices: Uint8Array, minCodeSize: number): number[] {
   }
   writer.write(prefix, width);
   // The decoder adds one more table entry after reading the last data code, so it may widen first.
+  if (nextCode >= 1 << width && width < 12) width++;
   writer.write(endCode, width);
   return writer.flush();
 }
