@@ -51,12 +51,16 @@ export class MfaAnswerRejectedError extends GatewayError {
     this.challenges = options.challenges ?? [];
   }
 
-  withChallenges(requestId: string, challenges: SecurityChallenge[]): MfaAnswerRejectedError {
-    return new MfaAnswerRejectedError(this.message, {
+  /**
+   * The same refusal for the round `requestId`: with the challenges to answer again, or, when
+   * `challenges` is null, closed.
+   */
+  forRound(requestId: string, challenges: SecurityChallenge[] | null, message = this.message) {
+    return new MfaAnswerRejectedError(message, {
       flinksCode: this.flinksCode,
-      requestId: this.requestId ?? requestId,
-      canRetry: this.canRetry,
-      challenges: this.canRetry ? challenges : [],
+      requestId: challenges === null ? null : (this.requestId ?? requestId),
+      canRetry: challenges !== null,
+      challenges: challenges ?? [],
       cause: this,
     });
   }

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ANONYMOUS_PRINCIPAL } from './auth.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { FlinksClient } from './flinks/client.ts';
 import { createLogger } from './logger.ts';
@@ -37,7 +38,19 @@ const flinks = new FlinksClient({
   timeouts: config.flinks.timeouts,
   logger,
 });
-const gateway = createGateway({ production: config.production }, { flinks, logger });
+if (!config.auth.jwtSecret && !config.auth.jwksUrl) {
+  logger.warn(
+    `no caller authentication configured (AUTH_JWT_SECRET or AUTH_JWKS_URL): every caller is "${ANONYMOUS_PRINCIPAL}"`,
+  );
+}
+const gateway = createGateway(
+  {
+    production: config.production,
+    auth: config.auth,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  },
+  { flinks, logger },
+);
 const server = createServer(gateway);
 
 server.listen(config.port, config.host, () => {

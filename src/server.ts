@@ -1,21 +1,47 @@
-import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import {
+  createGraphQLError,
+  createYoga,
+  maskError,
+  type Plugin,
+  type YogaServerInstance,
+} from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { MemoryRoundStore, type RoundStore } from './authorize/round-store.ts';
+import { type Authenticate, createAuthenticate, UnauthenticatedError } from './auth.ts';
+import { RateLimiter } from './authorize/rate-limit.ts';
 import { AuthorizeService, type AuthorizeServiceOptions } from './authorize/service.ts';
+import { type GatewayStore, MemoryStore } from './authorize/store.ts';
+import type { Config } from './config.ts';
 import type { Context } from './context.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
 import { schema } from './schema/index.ts';
 
-export interface GatewayOptions {
-  /** GraphiQL and introspection; off in production. */
-  production: boolean;
+/** The security limits, in one place. */
+export const LIMITS = {
+  /** Largest request body, in bytes; an IMAGE_SELECTION answer is a few kilobytes. */
+  maxBodyBytes: 100 * 1024,
+  maxDepth: 12,
+  /** Aliases per operation: no request carries a hundred `answerMfa` attempts. */
+  maxAliases: 5,
+  maxTokens: 2_000,
+  maxDirectives: 20,
+  maxCost: 5_000,
+} as const;
+
+export interface GatewayOptions extends Pick<Config, 'production' | 'auth' | 'rateLimitPerMinute'> {
+  /** Answers Flinks may refuse in one MFA round before the gateway closes it. */
+  maxWrongAnswers?: number;
 }
 
 export interface GatewayDeps {
   flinks: AuthorizeServiceOptions['flinks'];
   logger: Logger;
-  rounds?: RoundStore;
+  store?: GatewayStore;
+  /** Replaces the authentication built from `options.auth` (tests). */
+  authenticate?: Authenticate;
   now?: () => number;
 }
 
@@ -26,10 +52,15 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
   const { logger } = deps;
   const authorize = new AuthorizeService({
     flinks: deps.flinks,
-    rounds: deps.rounds ?? new MemoryRoundStore({ now: deps.now }),
+    store: deps.store ?? new MemoryStore({ now: deps.now }),
+    limiter:
+      options.rateLimitPerMinute > 0
+        ? new RateLimiter({ perMinute: options.rateLimitPerMinute, now: deps.now })
+        : null,
+    maxWrongAnswers: options.maxWrongAnswers,
     now: deps.now,
-    logger,
   });
+  const principals = new WeakMap<Request, string>();
 
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -54,18 +85,123 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       isDev: false,
       maskError: (error, message) => {
         const masked = maskError(error, message, false);
-        if (masked !== error)
+        if (masked !== error) {
           logUnexpected(logger, (error as { originalError?: unknown }).originalError ?? error);
+        }
         return masked;
       },
     },
+    plugins: [
+      useBodyLimit(LIMITS.maxBodyBytes),
+      useAuthentication(deps.authenticate ?? createAuthenticate(options.auth), principals, {
+        graphiql: !options.production,
+      }),
+      // A browser's simple request (form post, GET) must carry one of these headers, which a
+      // cross-site page cannot set without a preflight; JSON POSTs are preflighted anyway.
+      useCSRFPrevention({
+        requestHeaders: [
+          'x-graphql-yoga-csrf',
+          'apollo-require-preflight',
+          'x-apollo-operation-name',
+        ],
+      }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: LIMITS.maxDepth },
+        maxAliases: { n: LIMITS.maxAliases },
+        maxTokens: { n: LIMITS.maxTokens },
+        maxDirectives: { n: LIMITS.maxDirectives },
+        costLimit: { maxCost: LIMITS.maxCost },
+        blockFieldSuggestion: { enabled: options.production },
+      }),
+      ...(options.production ? [useDisableIntrospection()] : []),
+    ],
     context: ({ request }): Context => ({
-      principal: 'anonymous',
+      principal: principals.get(request) as string,
       authorize,
       logger,
       signal: request.signal,
     }),
   });
+}
+
+/**
+ * Authenticates every request before it is parsed, except GraphiQL's page itself, and answers 401
+ * with `extensions.code: UNAUTHENTICATED` when that fails.
+ */
+function useAuthentication(
+  authenticate: Authenticate,
+  principals: WeakMap<Request, string>,
+  { graphiql }: { graphiql: boolean },
+): Plugin {
+  return {
+    async onRequest({ request, fetchAPI, endResponse }) {
+      if (
+        graphiql &&
+        request.method === 'GET' &&
+        request.headers.get('accept')?.includes('text/html')
+      ) {
+        return;
+      }
+      try {
+        principals.set(request, await authenticate(request.headers.get('authorization')));
+      } catch (error) {
+        if (!(error instanceof UnauthenticatedError)) throw error;
+        endResponse(
+          new fetchAPI.Response(
+            JSON.stringify({
+              errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }],
+            }),
+            {
+              status: 401,
+              headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+            },
+          ),
+        );
+      }
+    },
+  };
+}
+
+/**
+ * Refuses a POST body over `maxBytes` with 413, from its declared length or while reading it,
+ * then hands the bytes to Yoga's own parser for the content type.
+ */
+function useBodyLimit(maxBytes: number): Plugin {
+  const tooLarge = () =>
+    createGraphQLError(`The request body is over ${maxBytes} bytes.`, {
+      extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
+    });
+  return {
+    onRequestParse({ request, requestParser, setRequestParser }) {
+      if (request.method !== 'POST' || !requestParser) return;
+      setRequestParser(async (req) => {
+        if (Number(req.headers.get('content-length')) > maxBytes) throw tooLarge();
+        const body = await readLimited(req.body, maxBytes);
+        if (body === null) throw tooLarge();
+        return requestParser(
+          new Request(req.url, { method: 'POST', headers: [...req.headers], body }),
+        );
+      });
+    },
+  };
+}
+
+/** The whole stream, or null as soon as it passes `maxBytes` (the rest is not read). */
+async function readLimited(stream: ReadableStream<Uint8Array> | null, maxBytes: number) {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream?.getReader();
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }
 
 function logUnexpected(logger: Logger, error: unknown): void {

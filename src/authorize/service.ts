@@ -1,6 +1,6 @@
-import type { Logger } from 'pino';
 import { z } from 'zod';
 import { InvalidInputError, MfaAnswerRejectedError, SessionExpiredError } from '../errors.ts';
+import { errorFromFlinksCode } from '../flinks/errors.ts';
 import type {
   AuthorizeOutcome,
   AuthorizeRequest,
@@ -8,7 +8,8 @@ import type {
   MfaRequiredOutcome,
 } from '../flinks/types.ts';
 import { securityResponses } from './answers.ts';
-import type { MfaRound, RoundStore } from './round-store.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import type { GatewayStore, MfaRound } from './store.ts';
 
 /** A RequestId lives 8 minutes without activity while authorizing (FACTS.md, Lifetimes). */
 export const ROUND_TTL_MS = 8 * 60 * 1000;
@@ -83,23 +84,31 @@ export type AuthorizeView = AuthorizeSuccessOutcome | MfaRequiredView;
 
 export interface AuthorizeServiceOptions {
   flinks: { authorize(request: AuthorizeRequest, signal?: AbortSignal): Promise<AuthorizeOutcome> };
-  rounds: RoundStore;
+  store: GatewayStore;
+  /** Limits authorize + answerMfa calls per principal; none when absent. */
+  limiter?: RateLimiter | null;
+  /** Answers Flinks may refuse in one MFA round before the gateway closes it. */
+  maxWrongAnswers?: number;
   now?: () => number;
-  logger?: Logger;
 }
 
 /**
- * The /Authorize conversation: validates input before any upstream call, remembers each open MFA
- * round for its caller, checks answers against it, and moves the round on with Flinks' answer.
+ * The /Authorize conversation: checks input before any upstream call, keeps LoginIds and MFA
+ * rounds to the principal that obtained them, checks answers against the open round, and moves
+ * the round on with Flinks' answer.
  */
 export class AuthorizeService {
   readonly #flinks: AuthorizeServiceOptions['flinks'];
-  readonly #rounds: RoundStore;
+  readonly #store: GatewayStore;
+  readonly #limiter: RateLimiter | null;
+  readonly #maxWrongAnswers: number;
   readonly #now: () => number;
 
   constructor(options: AuthorizeServiceOptions) {
     this.#flinks = options.flinks;
-    this.#rounds = options.rounds;
+    this.#store = options.store;
+    this.#limiter = options.limiter ?? null;
+    this.#maxWrongAnswers = options.maxWrongAnswers ?? 3;
     this.#now = options.now ?? Date.now;
   }
 
@@ -108,13 +117,20 @@ export class AuthorizeService {
     command: AuthorizeCommand,
     signal?: AbortSignal,
   ): Promise<AuthorizeView> {
+    this.#limiter?.take(principal);
     const input = parse(AuthorizeInput, command);
     const request: AuthorizeRequest = input.cached
       ? { mode: 'cached', loginId: input.cached.loginId }
       : input.refresh
         ? { mode: 'refresh', ...input.refresh }
         : { mode: 'credentials', ...(input.credentials as NonNullable<typeof input.credentials>) };
-    return this.#settle(principal, await this.#flinks.authorize(request, signal));
+    const loginId =
+      request.mode === 'cached' || request.mode === 'refresh' ? request.loginId : null;
+    if (loginId !== null) {
+      const owner = await this.#store.loginOwner(loginId);
+      if (owner !== undefined && owner !== principal) throw loginNotFound();
+    }
+    return this.#settle(principal, loginId, await this.#flinks.authorize(request, signal));
   }
 
   async answerMfa(
@@ -122,6 +138,7 @@ export class AuthorizeService {
     command: AnswerMfaCommand,
     signal?: AbortSignal,
   ): Promise<AuthorizeView> {
+    this.#limiter?.take(principal);
     const input = parse(AnswerMfaInput, command);
     const round = await this.#ownRound(principal, input.requestId);
     const responses = securityResponses(round.challenges, input.responses);
@@ -132,19 +149,10 @@ export class AuthorizeService {
         signal,
       );
     } catch (error) {
-      if (error instanceof MfaAnswerRejectedError) {
-        if (!error.canRetry) await this.#rounds.delete(round.requestId);
-        else await this.#rounds.put({ ...round, expiresAt: this.#now() + ROUND_TTL_MS });
-        throw error.withChallenges(round.requestId, round.challenges);
-      }
-      if (error instanceof SessionExpiredError) await this.#rounds.delete(round.requestId);
-      throw error;
+      throw await this.#refused(round, error);
     }
-    if (outcome.kind === 'success') {
-      await this.#rounds.delete(round.requestId);
-      return outcome;
-    }
-    return this.#settle(principal, outcome);
+    if (outcome.kind === 'success') await this.#store.deleteRound(round.requestId);
+    return this.#settle(principal, round.loginId, outcome);
   }
 
   /** The open MFA step of a RequestId, for a page that reloads mid-conversation. */
@@ -161,7 +169,7 @@ export class AuthorizeService {
   }
 
   async #ownRound(principal: string, requestId: string): Promise<MfaRound> {
-    const round = await this.#rounds.get(requestId);
+    const round = await this.#store.getRound(requestId);
     // Someone else's round answers exactly like an unknown one: nothing to learn from probing.
     if (!round || round.principal !== principal) {
       throw new SessionExpiredError(
@@ -171,17 +179,60 @@ export class AuthorizeService {
     return round;
   }
 
-  async #settle(principal: string, outcome: AuthorizeOutcome): Promise<AuthorizeView> {
-    if (outcome.kind === 'success') return outcome;
+  /** What to throw after Flinks refused an answer, with the round moved on accordingly. */
+  async #refused(round: MfaRound, error: unknown): Promise<unknown> {
+    if (error instanceof SessionExpiredError) {
+      await this.#store.deleteRound(round.requestId);
+    }
+    if (!(error instanceof MfaAnswerRejectedError)) return error;
+    const wrongAnswers = round.wrongAnswers + 1;
+    if (!error.canRetry || wrongAnswers >= this.#maxWrongAnswers) {
+      await this.#store.deleteRound(round.requestId);
+      return error.canRetry
+        ? error.forRound(round.requestId, null, TOO_MANY_WRONG_ANSWERS)
+        : error.forRound(round.requestId, null);
+    }
+    await this.#store.putRound({ ...round, wrongAnswers, expiresAt: this.#now() + ROUND_TTL_MS });
+    return error.forRound(round.requestId, round.challenges);
+  }
+
+  async #settle(
+    principal: string,
+    loginId: string | null,
+    outcome: AuthorizeOutcome,
+  ): Promise<AuthorizeView> {
+    if (outcome.kind === 'success') {
+      const owner = await this.#store.claimLogin(outcome.login.id, principal);
+      // Lost a race for a LoginId another principal obtained meanwhile. With credentials the
+      // caller proved the bank login, so the session is theirs, the LoginId stays its owner's.
+      if (owner !== principal && loginId !== null) throw loginNotFound();
+      return outcome;
+    }
     const expiresAt = this.#now() + ROUND_TTL_MS;
-    await this.#rounds.put({
+    await this.#store.putRound({
       requestId: outcome.requestId,
       principal,
+      loginId,
       challenges: outcome.challenges,
+      wrongAnswers: 0,
       expiresAt,
     });
     return { ...outcome, expiresAt: new Date(expiresAt) };
   }
+}
+
+const TOO_MANY_WRONG_ANSWERS = 'Too many wrong answers: this step is closed. Start again.';
+
+/**
+ * Exactly what Flinks answers for a LoginId it does not know (INVALID_LOGIN), so that another
+ * principal's LoginId cannot be told apart from one that does not exist.
+ */
+function loginNotFound() {
+  return errorFromFlinksCode({
+    flinksCode: 'INVALID_LOGIN',
+    requestId: null,
+    retryAfterSeconds: null,
+  });
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown, at = ['input']): z.output<T> {

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
+import type { GatewayStore } from '../../src/authorize/store.ts';
 import { FlinksClient, type FlinksClientOptions } from '../../src/flinks/client.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createGateway } from '../../src/server.ts';
+import { createGateway, type GatewayOptions } from '../../src/server.ts';
 import {
   type RunningSimulator,
   SIMULATOR_CUSTOMER_ID,
@@ -21,7 +22,11 @@ export interface TestGateway {
   simulatorUrl: string;
   /** Every log line the gateway wrote, as JSON text. */
   logs: string[];
-  graphql(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
+  graphql(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse>;
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Authorize calls the simulator has answered so far. */
   authorizeCalls(): number;
@@ -34,7 +39,8 @@ export async function startTestGateway(
     simulator?: SimulatorOptions;
     client?: Partial<FlinksClientOptions>;
     now?: () => number;
-    production?: boolean;
+    gateway?: Partial<GatewayOptions>;
+    store?: GatewayStore;
   } = {},
 ): Promise<TestGateway> {
   const running = await startSimulator(options.simulator);
@@ -56,8 +62,13 @@ export async function startTestGateway(
     ...options.client,
   });
   const gateway = createGateway(
-    { production: options.production ?? false },
-    { flinks, logger, now: options.now },
+    {
+      production: false,
+      auth: { jwtSecret: null, jwksUrl: null, issuer: null, audience: null },
+      rateLimitPerMinute: 0,
+      ...options.gateway,
+    },
+    { flinks, logger, now: options.now, store: options.store },
   );
   const fetchGateway = (path: string, init?: RequestInit) =>
     Promise.resolve(gateway.fetch(new Request(`http://gateway.test${path}`, init)));
