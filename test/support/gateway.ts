@@ -78,12 +78,13 @@ export async function startTestGateway(
     simulatorUrl: running.url,
     logs,
     fetch: fetchGateway,
-    async graphql(query, variables) {
+    async graphql(query, variables, headers) {
       const response = await fetchGateway('/graphql', {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json',
+          ...headers,
         },
         body: JSON.stringify({ query, variables }),
       });

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ANSWER_MFA,
+  AUTHORIZE,
+  answer,
+  credentials,
+  startTestGateway,
+  type TestGateway,
+} from '../support/gateway.ts';
+
+describe('per-principal rate limit', () => {
+  it('answers RateLimitedError with a retry-after once a principal spends its allowance', async () => {
+    let now = 1_000_000;
+    const gw = await startTestGateway({ gateway: { rateLimitPerMinute: 3 }, now: () => now });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const { body } = await gw.graphql(AUTHORIZE, credentials('greatday_nomfa'));
+        expect(body.data.authorize.__typename).toBe('AuthorizeSuccess');
+      }
+      const before = gw.authorizeCalls();
+      const { body } = await gw.graphql(AUTHORIZE, credentials('greatday_nomfa'));
+      expect(body.data.authorize).toMatchObject({
+        __typename: 'RateLimitedError',
+        flinksCode: null,
+        retryable: true,
+        retryAfterSeconds: 20,
+      });
+      expect(gw.authorizeCalls()).toBe(before);
+      now += 20_000;
+      const later = await gw.graphql(AUTHORIZE, credentials('greatday_nomfa'));
+      expect(later.body.data.authorize.__typename).toBe('AuthorizeSuccess');
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('limits on one MFA round and one request', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('closes an MFA round after three answers Flinks refused', async () => {
+    const { body } = await gw.graphql(AUTHORIZE, credentials('Greatday'));
+    const { requestId } = body.data.authorize;
+    const wrong = () =>
+      gw.graphql(ANSWER_MFA, answer(requestId, { 'What city were you born in?': ['Paris'] }));
+    expect((await wrong()).body.data.answerMfa).toMatchObject({ canRetry: true });
+    expect((await wrong()).body.data.answerMfa).toMatchObject({ canRetry: true });
+    expect((await wrong()).body.data.answerMfa).toMatchObject({
+      __typename: 'MfaAnswerRejectedError',
+      canRetry: false,
+      sessionRequestId: null,
+      message: 'Too many wrong answers: this step is closed. Start again.',
+    });
+    const before = gw.authorizeCalls();
+    const right = await gw.graphql(
+      ANSWER_MFA,
+      answer(requestId, { 'What city were you born in?': ['Montreal'] }),
+    );
+    expect(right.body.data.answerMfa.__typename).toBe('SessionExpiredError');
+    expect(gw.authorizeCalls()).toBe(before);
+  });
+
+  it('refuses a request carrying many aliased answerMfa attempts, before any upstream call', async () => {
+    const attempts = Array.from(
+      { length: 20 },
+      (_, i) =>
+        `a${i}: answerMfa(input: { requestId: "5e115eac-1209-4f19-641c-08d6d484e2fe", responses: [{ prompt: "q", answers: ["${i}"] }] }) { __typename }`,
+    ).join('\n');
+    const before = gw.authorizeCalls();
+    const { body } = await gw.graphql(`mutation { ${attempts} }`);
+    expect(body).toEqual({
+      errors: [{ message: 'Syntax Error: Aliases limit of 5 exceeded, found 20.' }],
+    });
+    expect(gw.authorizeCalls()).toBe(before);
+  });
+
+  it('refuses a body over 100 KB with 413 while reading it', async () => {
+    const query = `mutation { authorize(input: { cached: { loginId: "${'x'.repeat(120_000)}" } }) { __typename } }`;
+    const response = await gw.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({
+      errors: [{ message: 'The request body is over 102400 bytes.' }],
+    });
+  });
+
+  it('refuses a batched request', async () => {
+    const response = await gw.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ __typename }' }, { query: '{ __typename }' }]),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('refuses a simple cross-site request without a preflight header', async () => {
+    const response = await gw.fetch('/graphql?query=%7B__typename%7D', { method: 'GET' });
+    expect(response.status).toBe(403);
+    const allowed = await gw.fetch('/graphql?query=%7B__typename%7D', {
+      method: 'GET',
+      headers: { 'x-graphql-yoga-csrf': '1' },
+    });
+    expect(allowed.status).toBe(200);
+  });
+});
+
+describe('production', () => {
+  it('serves no GraphiQL, no introspection and no field suggestions', async () => {
+    const gw = await startTestGateway({
+      gateway: {
+        production: true,
+        auth: { jwtSecret: 'x'.repeat(32), jwksUrl: null, issuer: null, audience: null },
+      },
+    });
+    try {
+      const page = await gw.fetch('/graphql', { headers: { accept: 'text/html' } });
+      expect(await page.text()).not.toContain('GraphiQL');
+      const { SignJWT } = await import('jose');
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('ops')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode('x'.repeat(32)));
+      const headers = { authorization: `Bearer ${token}` };
+      const introspection = await gw.graphql('{ __schema { types { name } } }', undefined, headers);
+      expect(introspection.body.data).toBeUndefined();
+      expect(JSON.stringify(introspection.body.errors)).toMatch(/introspection/i);
+      const typo = await gw.graphql('mutation { authorise { __typename } }', undefined, headers);
+      expect(JSON.stringify(typo.body.errors)).not.toMatch(/did you mean/i);
+    } finally {
+      await gw.close();
+    }
+  });
+});
