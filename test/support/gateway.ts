@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { expect } from 'vitest';
 import type { GatewayStore } from '../../src/authorize/store.ts';
 import { FlinksClient, type FlinksClientOptions } from '../../src/flinks/client.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -70,6 +71,8 @@ export async function startTestGateway(
     },
     { flinks, logger, now: options.now, store: options.store },
   );
+  const responses: string[] = [];
+  const sent: Sent = { passwords: new Set(), answers: new Set() };
   const fetchGateway = (path: string, init?: RequestInit) =>
     Promise.resolve(gateway.fetch(new Request(`http://gateway.test${path}`, init)));
 
@@ -88,14 +91,66 @@ export async function startTestGateway(
         },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, body: await response.json() };
+      const text = await response.text();
+      responses.push(text);
+      collectSent(variables, sent);
+      return { status: response.status, body: JSON.parse(text) };
     },
     authorizeCalls: () => running.simulator.countCalls('Authorize'),
     async close() {
       await flinks.close();
       await running.close();
+      expectNothingSecret(
+        logs,
+        responses,
+        [
+          options.simulator?.secretKey ?? SIMULATOR_SECRET_KEY,
+          ...running.simulator.calls.map((call) => call.authKey ?? ''),
+        ],
+        sent,
+      );
     },
   };
+}
+
+interface Sent {
+  passwords: Set<string>;
+  answers: Set<string>;
+}
+
+/** Passwords and security answers in GraphQL variables, long enough to search for. */
+function collectSent(value: unknown, into: Sent, key = ''): void {
+  if (typeof value === 'string') {
+    if (value.length < 6) return;
+    if (key === 'password') into.passwords.add(value);
+    if (key === 'answers') into.answers.add(value);
+  } else if (Array.isArray(value)) {
+    for (const item of value) collectSent(item, into, key);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) collectSent(v, into, k);
+  }
+}
+
+/**
+ * Run by every TestGateway on close, so that the whole flow suite is a leak test: no log line
+ * holds the secret key, a token, a password or an answer, and no response holds the secret key, a
+ * token or a password. (A response may hold an answer: a choice answer is one of the iterables.)
+ */
+function expectNothingSecret(
+  logs: string[],
+  responses: string[],
+  credentials: string[],
+  sent: Sent,
+): void {
+  const never = [...credentials, ...sent.passwords].filter((secret) => secret.length > 0);
+  for (const text of responses) {
+    for (const secret of never) expect(text, 'a response holds a secret').not.toContain(secret);
+  }
+  for (const line of logs) {
+    for (const secret of [...never, ...sent.answers]) {
+      expect(line, 'a log line holds a secret').not.toContain(secret);
+    }
+  }
 }
 
 /** Selects every member of AuthorizeResult. */
