@@ -26,6 +26,8 @@ export interface Config {
   };
   /** authorize + answerMfa calls per principal per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Origins allowed by CORS; `['*']` is any origin. Never with credentials: callers use bearer tokens. */
+  corsOrigins: string[];
 }
 
 /** A configuration the gateway refuses to start with; the message names the variable. */
@@ -74,6 +76,20 @@ const Env = z.object({
   AUTH_ISSUER: optional(z.string().min(1)),
   AUTH_AUDIENCE: optional(z.string().min(1)),
   RATE_LIMIT_PER_MINUTE: integer(0, 100_000, 30),
+  CORS_ORIGINS: optional(
+    z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .refine(
+        (origins) => origins.every((origin) => origin === '*' || /^https?:\/\/[^/]+$/.test(origin)),
+        'must be * or a comma-separated list of origins such as https://app.example.com',
+      ),
+  ),
 });
 
 /** Reads the configuration from the environment. Throws ConfigError naming the variable. */
@@ -128,5 +144,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE ?? null,
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    corsOrigins: e.CORS_ORIGINS ?? ['*'],
   };
 }

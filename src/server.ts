@@ -31,7 +31,9 @@ export const LIMITS = {
   maxCost: 5_000,
 } as const;
 
-export interface GatewayOptions extends Pick<Config, 'production' | 'auth' | 'rateLimitPerMinute'> {
+export interface GatewayOptions
+  extends Pick<Config, 'production' | 'auth' | 'rateLimitPerMinute'>,
+    Partial<Pick<Config, 'corsOrigins'>> {
   /** Answers Flinks may refuse in one MFA round before the gateway closes it. */
   maxWrongAnswers?: number;
 }
@@ -67,6 +69,8 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
     graphqlEndpoint: '/graphql',
     landingPage: false,
     batching: false,
+    // Callers authenticate with bearer tokens, never cookies: no Access-Control-Allow-Credentials.
+    cors: { origin: options.corsOrigins ?? ['*'], credentials: false },
     graphiql: options.production
       ? false
       : {

@@ -14,7 +14,12 @@ describe('loadConfig', () => {
         timeouts: { connectMs: 10_000, headersMs: 120_000, bodyMs: 30_000 },
       },
       rateLimitPerMinute: 30,
+      corsOrigins: ['*'],
     });
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.test, https://b.test' }).corsOrigins).toEqual([
+      'https://a.test',
+      'https://b.test',
+    ]);
   });
 
   it('reads a real Flinks instance', () => {
@@ -37,6 +42,7 @@ describe('loadConfig', () => {
     [{ FLINKS_CUSTOMER_ID: 'toolbox' }, /^FLINKS_CUSTOMER_ID: must be a GUID/],
     [{ FLINKS_BODY_TIMEOUT_MS: '0' }, /^FLINKS_BODY_TIMEOUT_MS: must be at least 1/],
     [{ NODE_ENV: 'staging' }, /^NODE_ENV: /],
+    [{ CORS_ORIGINS: 'https://app.example.com/path' }, /^CORS_ORIGINS: must be \* or/],
     [
       {
         NODE_ENV: 'production',

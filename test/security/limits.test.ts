@@ -113,6 +113,30 @@ describe('limits on one MFA round and one request', () => {
   });
 });
 
+describe('CORS', () => {
+  it('allows only the configured origins, never with credentials', async () => {
+    const gw = await startTestGateway({ gateway: { corsOrigins: ['https://app.example.com'] } });
+    try {
+      const preflight = (origin: string) =>
+        gw.fetch('/graphql', {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'content-type, authorization',
+          },
+        });
+      const allowed = await preflight('https://app.example.com');
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
+      const other = await preflight('https://evil.example.com');
+      expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example.com');
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
 describe('production', () => {
   it('serves no GraphiQL, no introspection and no field suggestions', async () => {
     const gw = await startTestGateway({
