@@ -28,6 +28,8 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Origins allowed by CORS; `['*']` is any origin. Never with credentials: callers use bearer tokens. */
   corsOrigins: string[];
+  /** Run only the operations of the persisted-documents manifest, named by hash. */
+  trustedDocuments: boolean;
 }
 
 /** A configuration the gateway refuses to start with; the message names the variable. */
@@ -90,6 +92,9 @@ const Env = z.object({
         'must be * or a comma-separated list of origins such as https://app.example.com',
       ),
   ),
+  TRUSTED_DOCUMENTS: optional(
+    z.enum(['true', 'false'], 'must be true or false').transform((value) => value === 'true'),
+  ),
 });
 
 /** Reads the configuration from the environment. Throws ConfigError naming the variable. */
@@ -145,5 +150,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     corsOrigins: e.CORS_ORIGINS ?? ['*'],
+    trustedDocuments: e.TRUSTED_DOCUMENTS ?? false,
   };
 }

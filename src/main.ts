@@ -48,6 +48,7 @@ const gateway = createGateway(
     production: config.production,
     auth: config.auth,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    trustedDocuments: config.trustedDocuments,
   },
   { flinks, logger },
 );

@@ -18,6 +18,7 @@ import type { Context } from './context.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
 import { schema } from './schema/index.ts';
+import { useTrustedDocuments } from './trusted-documents.ts';
 
 /** The security limits, in one place. */
 export const LIMITS = {
@@ -33,7 +34,7 @@ export const LIMITS = {
 
 export interface GatewayOptions
   extends Pick<Config, 'production' | 'auth' | 'rateLimitPerMinute'>,
-    Partial<Pick<Config, 'corsOrigins'>> {
+    Partial<Pick<Config, 'corsOrigins' | 'trustedDocuments'>> {
   /** Answers Flinks may refuse in one MFA round before the gateway closes it. */
   maxWrongAnswers?: number;
 }
@@ -118,6 +119,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
         blockFieldSuggestion: { enabled: options.production },
       }),
       ...(options.production ? [useDisableIntrospection()] : []),
+      ...(options.trustedDocuments ? [useTrustedDocuments()] : []),
     ],
     context: ({ request }): Context => ({
       principal: principals.get(request) as string,

@@ -15,11 +15,18 @@ describe('loadConfig', () => {
       },
       rateLimitPerMinute: 30,
       corsOrigins: ['*'],
+      trustedDocuments: false,
     });
     expect(loadConfig({ CORS_ORIGINS: 'https://a.test, https://b.test' }).corsOrigins).toEqual([
       'https://a.test',
       'https://b.test',
     ]);
+  });
+
+  it('turns trusted-documents mode on only for TRUSTED_DOCUMENTS=true', () => {
+    expect(loadConfig({ TRUSTED_DOCUMENTS: 'true' }).trustedDocuments).toBe(true);
+    expect(loadConfig({ TRUSTED_DOCUMENTS: 'false' }).trustedDocuments).toBe(false);
+    expect(loadConfig({ TRUSTED_DOCUMENTS: '' }).trustedDocuments).toBe(false);
   });
 
   it('reads a real Flinks instance', () => {
@@ -43,6 +50,7 @@ describe('loadConfig', () => {
     [{ FLINKS_BODY_TIMEOUT_MS: '0' }, /^FLINKS_BODY_TIMEOUT_MS: must be at least 1/],
     [{ NODE_ENV: 'staging' }, /^NODE_ENV: /],
     [{ CORS_ORIGINS: 'https://app.example.com/path' }, /^CORS_ORIGINS: must be \* or/],
+    [{ TRUSTED_DOCUMENTS: 'yes' }, /^TRUSTED_DOCUMENTS: must be true or false/],
     [
       {
         NODE_ENV: 'production',
