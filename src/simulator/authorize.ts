@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { judgeRound, type Language, renderRound } from './challenges.ts';
+import type { OpenSession, PendingSession, SessionStore } from './sessions.ts';
 import {
   derivedLastRefresh,
   type FlinksFailure,
   findUser,
   formatLastRefresh,
   INSTITUTION,
+  INSTITUTION_ID,
   loginIdOf,
-  type MfaFlow,
   PASSWORD,
   SEEDED_LOGINS,
   type SeededLogin,
@@ -30,6 +31,7 @@ export interface FlinksServiceConfig {
   readonly now: () => number;
   readonly tokenLifetimeMs: number;
   readonly sessionIdleMs: number;
+  readonly sessions: SessionStore;
 }
 
 export type ParsedBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
@@ -39,25 +41,6 @@ export interface FlinksService {
   authorize(authKey: string | undefined, body: ParsedBody): Reply;
 }
 
-interface PendingSession {
-  readonly state: 'authorizing';
-  readonly requestId: string;
-  readonly user: SimulatorUser;
-  readonly flow: MfaFlow;
-  readonly language: Language;
-  readonly tag: string | undefined;
-  round: number;
-  lastSeenAt: number;
-}
-
-interface OpenSession {
-  readonly state: 'authorized';
-  readonly requestId: string;
-  readonly loginId: string;
-}
-
-type Session = PendingSession | OpenSession;
-
 type Login = Pick<SeededLogin, 'loginId' | 'username' | 'lastRefresh' | 'failure'>;
 
 interface RequestOptions {
@@ -66,8 +49,6 @@ interface RequestOptions {
 }
 
 type Body = Readonly<Record<string, unknown>>;
-
-const INSTITUTION_ID = 14;
 
 function isRecord(value: unknown): value is Body {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -107,7 +88,7 @@ function failureReply(failure: FlinksFailure, fields: Body = {}): Reply {
 
 export function createFlinksService(config: FlinksServiceConfig): FlinksService {
   const tokens = new Map<string, number>();
-  const sessions = new Map<string, Session>();
+  const { sessions } = config;
   const logins = new Map<string, Login>(
     SEEDED_LOGINS.map((login) => [login.loginId.toLowerCase(), login]),
   );
@@ -165,8 +146,21 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
     );
   }
 
-  function openSession(loginId: string, requestId: string = randomUUID()): string {
-    sessions.set(requestId, { state: 'authorized', requestId, loginId });
+  function openSession(
+    login: Pick<Login, 'loginId' | 'username' | 'lastRefresh'>,
+    tag: string | undefined,
+    requestId: string = randomUUID(),
+  ): string {
+    const session: OpenSession = {
+      state: 'authorized',
+      requestId,
+      loginId: login.loginId,
+      username: login.username,
+      lastRefresh: login.lastRefresh,
+      tag,
+      lastUsedAt: config.now(),
+    };
+    sessions.set(requestId, session);
     return requestId;
   }
 
@@ -175,9 +169,9 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
     if (login === undefined) return unknownLogin();
     if (login.failure) {
       // In cached mode the RequestId of QUESTION_NOT_FOUND still opens the cached data (FACTS.md).
-      return loginFailure(login.failure, () => openSession(login.loginId));
+      return loginFailure(login.failure, () => openSession(login, options.tag));
     }
-    return successReply(login, openSession(login.loginId), options.tag);
+    return successReply(login, openSession(login, options.tag), options.tag);
   }
 
   function loginFailure(failure: NonNullable<Login['failure']>, requestId: () => string): Reply {
@@ -274,12 +268,13 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
         lastRefresh: derivedLastRefresh(user.username),
       });
     }
-    openSession(loginId, requestId);
-    return successReply(
-      { loginId, username: user.username, lastRefresh: formatLastRefresh(config.now()) },
-      requestId,
-      tag,
-    );
+    const login = {
+      loginId,
+      username: user.username,
+      lastRefresh: formatLastRefresh(config.now()),
+    };
+    openSession(login, tag, requestId);
+    return successReply(login, requestId, tag);
   }
 
   function successReply(

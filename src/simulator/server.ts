@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createFlinksService, type ParsedBody } from './authorize.ts';
-import { SIMULATOR_CUSTOMER_ID, SIMULATOR_SECRET_KEY } from './credentials.ts';
+import { SIMULATOR_API_KEY, SIMULATOR_CUSTOMER_ID, SIMULATOR_SECRET_KEY } from './credentials.ts';
+import { createDataService } from './data.ts';
+import { toJsonText } from './money.ts';
+import type { SessionStore } from './sessions.ts';
 import { flinksError, json, type Reply } from './wire.ts';
 
 export interface SimulatorOptions {
@@ -16,6 +19,16 @@ export interface SimulatorOptions {
   tokenLifetimeMs?: number;
   /** How long a RequestId may stay idle while authorizing. Default 8 minutes. */
   sessionIdleMs?: number;
+  /**
+   * How long an authorized RequestId may stay idle between data calls (each data call, polls
+   * included, restarts it); then SESSION_EXPIRED. Default 30 minutes, Flinks' figure during data
+   * processing.
+   */
+  dataLifetimeMs?: number;
+  /** How long Greatday's first GetAccountsDetail per RequestId stays 202 OPERATION_PENDING. Default 1,500 ms. */
+  detailDelayMs?: number;
+  /** How long test_pending's and test_dispatched's first GetAccountsDetail stays 202. Default 20,000 ms. */
+  pendingDelayMs?: number;
 }
 
 export interface SimulatorCall {
@@ -25,6 +38,8 @@ export interface SimulatorCall {
   status: number;
   /** The `flinks-auth-key` header as received. */
   authKey: string | undefined;
+  /** The `x-api-key` header as received (sent to the data endpoints). */
+  apiKey: string | undefined;
   /** The parsed JSON body; the raw text when it is not JSON; undefined when empty. */
   body: unknown;
 }
@@ -53,8 +68,25 @@ export interface StartSimulatorOptions extends SimulatorOptions {
   host?: string;
 }
 
-const ROUTE = /^\/v3\/([^/]+)\/BankingServices\/([^/]+)\/?$/i;
-const ENDPOINTS = ['GenerateAuthorizeToken', 'Authorize'] as const;
+const ROUTE = /^\/v3\/([^/]+)\/BankingServices\/([^/]+)(?:\/([^/]+))?\/?$/i;
+
+interface Endpoint {
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  /** Data endpoints want the `x-api-key`. */
+  readonly data: boolean;
+  /** The RequestId comes as the last path segment. */
+  readonly withId: boolean;
+}
+
+const ENDPOINTS: readonly Endpoint[] = [
+  { name: 'GenerateAuthorizeToken', method: 'POST', data: false, withId: false },
+  { name: 'Authorize', method: 'POST', data: false, withId: false },
+  { name: 'GetAccountsSummary', method: 'POST', data: true, withId: false },
+  { name: 'GetAccountsDetail', method: 'POST', data: true, withId: false },
+  { name: 'GetAccountsDetailAsync', method: 'GET', data: true, withId: true },
+  { name: 'GetStatements', method: 'POST', data: true, withId: false },
+];
 const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -114,7 +146,7 @@ function write(res: ServerResponse, reply: Reply): void {
     res.end(reply.body);
     return;
   }
-  const payload = JSON.stringify(reply.body);
+  const payload = toJsonText(reply.body);
   res.writeHead(reply.status, {
     ...reply.headers,
     'content-type': JSON_CONTENT_TYPE,
@@ -130,55 +162,93 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const customerId = (options.customerId ?? SIMULATOR_CUSTOMER_ID).toLowerCase();
+  const apiKey = options.apiKey ?? SIMULATOR_API_KEY;
+  const now = options.now ?? Date.now;
+  const sessions: SessionStore = new Map();
   const service = createFlinksService({
     secretKey: options.secretKey ?? SIMULATOR_SECRET_KEY,
-    now: options.now ?? Date.now,
+    now,
     tokenLifetimeMs: options.tokenLifetimeMs ?? 30 * 60 * 1000,
     sessionIdleMs: options.sessionIdleMs ?? 8 * 60 * 1000,
+    sessions,
+  });
+  const data = createDataService({
+    now,
+    sessions,
+    dataLifetimeMs: options.dataLifetimeMs ?? 30 * 60 * 1000,
+    detailDelayMs: options.detailDelayMs ?? 1_500,
+    pendingDelayMs: options.pendingDelayMs ?? 20_000,
   });
   const calls: SimulatorCall[] = [];
 
-  function route(
-    method: string,
-    path: string,
-    authKey: string | undefined,
-    received: ReceivedBody,
-    parsed: ParsedBody,
-  ): { endpoint: string | undefined; reply: Reply } {
+  interface Received {
+    readonly method: string;
+    readonly path: string;
+    readonly authKey: string | undefined;
+    readonly apiKey: string | undefined;
+    readonly body: ReceivedBody;
+    readonly parsed: ParsedBody;
+  }
+
+  function route(request: Received): { endpoint: string | undefined; reply: Reply } {
+    const { method, path } = request;
     const match = ROUTE.exec(path);
     if (match === null) return { endpoint: undefined, reply: notFound(path) };
-    const endpoint = ENDPOINTS.find((name) => name.toLowerCase() === match[2]?.toLowerCase());
+    const endpoint = ENDPOINTS.find(({ name }) => name.toLowerCase() === match[2]?.toLowerCase());
+    const name = endpoint?.name;
     if (match[1]?.toLowerCase() !== customerId) {
       return {
-        endpoint,
+        endpoint: name,
         reply: flinksError(401, 'UNAUTHORIZED', 'The customer id is not valid for this instance.'),
       };
     }
-    if (endpoint === undefined) return { endpoint, reply: notFound(path) };
-    if (method !== 'POST') {
+    const id = match[3];
+    if (endpoint === undefined || endpoint.withId !== (id !== undefined)) {
+      return { endpoint: endpoint?.withId ? name : undefined, reply: notFound(path) };
+    }
+    if (method !== endpoint.method) {
       return {
-        endpoint,
+        endpoint: name,
         reply: json(
           405,
           {
             HttpStatusCode: 405,
             Message: `The requested resource does not support http method '${method}'.`,
           },
-          { headers: { allow: 'POST' } },
+          { headers: { allow: endpoint.method } },
         ),
       };
     }
-    if (received.tooLarge) {
+    if (endpoint.data && request.apiKey !== apiKey) {
       return {
-        endpoint,
+        endpoint: name,
+        reply: flinksError(401, 'UNAUTHORIZED', 'You must provide a valid API key'),
+      };
+    }
+    if (request.body.tooLarge) {
+      return {
+        endpoint: name,
         reply: flinksError(413, 'INVALID_REQUEST', 'The request body is too large.'),
       };
     }
-    const reply =
-      endpoint === 'Authorize'
-        ? service.authorize(authKey, parsed)
-        : service.generateAuthorizeToken(authKey);
-    return { endpoint, reply };
+    return { endpoint: name, reply: dispatch(endpoint.name, request, id) };
+  }
+
+  function dispatch(endpoint: string, request: Received, id: string | undefined): Reply {
+    switch (endpoint) {
+      case 'GenerateAuthorizeToken':
+        return service.generateAuthorizeToken(request.authKey);
+      case 'Authorize':
+        return service.authorize(request.authKey, request.parsed);
+      case 'GetAccountsSummary':
+        return data.accountsSummary(request.parsed);
+      case 'GetAccountsDetail':
+        return data.accountsDetail(request.parsed);
+      case 'GetAccountsDetailAsync':
+        return data.accountsDetailAsync(decodeURIComponent(id ?? ''));
+      default:
+        return data.statements(request.parsed);
+    }
   }
 
   async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -186,10 +256,18 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://simulator').pathname;
     const authKey = header(req, 'flinks-auth-key');
+    const apiKey = header(req, 'x-api-key');
     const parsed = received.text === '' ? undefined : parseBody(received.text);
     let outcome: { endpoint: string | undefined; reply: Reply };
     try {
-      outcome = route(method, path, authKey, received, parsed ?? { ok: false });
+      outcome = route({
+        method,
+        path,
+        authKey,
+        apiKey,
+        body: received,
+        parsed: parsed ?? { ok: false },
+      });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       outcome = {
@@ -208,6 +286,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       method,
       status: reply.status,
       authKey,
+      apiKey,
       body: parsed === undefined ? undefined : parsed.ok ? parsed.value : received.text,
     });
   }

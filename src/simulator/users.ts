@@ -15,6 +15,7 @@ import { RED_SECURITY_IMAGE, SECURITY_IMAGES } from './images.ts';
 
 export const PASSWORD = 'Everyday';
 export const INSTITUTION = 'FlinksCapital';
+export const INSTITUTION_ID = 14;
 
 export interface FlinksFailure {
   readonly status: number;
@@ -48,6 +49,16 @@ export interface SimulatorUser {
   readonly sparseSuccess?: boolean;
   /** Leave out HttpStatusCode and Links from the 203, as the trusted-device example does. */
   readonly bareChallenge?: boolean;
+  /**
+   * The first POST /GetAccountsDetail on each RequestId answers 202 with this code; the data is
+   * ready (on /GetAccountsDetailAsync and later POSTs) once the option named by `readyAfter` has passed.
+   */
+  readonly detailPending?: {
+    readonly code: 'OPERATION_PENDING' | 'OPERATION_DISPATCHED';
+    readonly readyAfter: 'detailDelayMs' | 'pendingDelayMs';
+  };
+  /** The Savings account's Balance.Current in cents, instead of one derived from the username. */
+  readonly savingsCents?: bigint;
 }
 
 export interface SeededLogin {
@@ -98,10 +109,31 @@ export const USERS: readonly SimulatorUser[] = [
   {
     username: 'Greatday',
     triggers:
-      'Two 203 rounds: "What city were you born in?" (Montreal), then "What shape do people like most?" (Triangle); then 200',
+      'Two 203 rounds: "What city were you born in?" (Montreal), then "What shape do people like most?" (Triangle); then 200. ' +
+      'Data: the first GetAccountsDetail on a RequestId is 202 OPERATION_PENDING, ready on GetAccountsDetailAsync after detailDelayMs (1,500 ms); ' +
+      'the Savings Balance.Current is 87654321098765.43, which no double holds (String(JSON.parse(it)) is "87654321098765.44")',
     flow: mfa([[CITY_QUESTION], [SHAPE_QUESTION]]),
+    detailPending: { code: 'OPERATION_PENDING', readyAfter: 'detailDelayMs' },
+    // Between 2^46 and 2^53 cents: a safe integer in cents, but as a double of dollars the nearest
+    // value is 87654321098765.4375, which prints as .44. A gateway that parses money as a JS number
+    // changes this balance; one that keeps the JSON token (or integer cents) does not.
+    savingsCents: 8765432109876543n,
   },
   { username: 'greatday_nomfa', triggers: '200 at once, no MFA', flow: { kind: 'success' } },
+  {
+    username: 'test_pending',
+    triggers:
+      '200 at once, no MFA. Data: the first GetAccountsDetail on a RequestId is 202 OPERATION_PENDING, ready on GetAccountsDetailAsync after pendingDelayMs (20,000 ms)',
+    flow: { kind: 'success' },
+    detailPending: { code: 'OPERATION_PENDING', readyAfter: 'pendingDelayMs' },
+  },
+  {
+    username: 'test_dispatched',
+    triggers:
+      '200 at once, no MFA. Data: the first GetAccountsDetail on a RequestId is 202 OPERATION_DISPATCHED, ready on GetAccountsDetailAsync after pendingDelayMs (20,000 ms)',
+    flow: { kind: 'success' },
+    detailPending: { code: 'OPERATION_DISPATCHED', readyAfter: 'pendingDelayMs' },
+  },
   {
     username: 'mfa_triple',
     triggers:
