@@ -61,7 +61,12 @@ async function clientArtifacts(): Promise<[string, () => string][]> {
   const files: { filename: string; content: string }[] = await codegen(
     { ...codegenConfig, schema: sdl, cwd: new URL('.', root).pathname },
     false,
-  );
+  ).catch((error: Error) => {
+    // An operation that no longer matches the schema: say which, once, without the stack.
+    const [first] = error instanceof AggregateError ? error.errors : [error];
+    console.error(`codegen.ts: ${String(first?.message ?? error)}`);
+    process.exit(1);
+  });
   return files.map((file) => [
     file.filename.replace(new URL('.', root).pathname, ''),
     () => file.content,
