@@ -1,5 +1,6 @@
 import {
   type RunningSimulator,
+  SIMULATOR_API_KEY,
   SIMULATOR_CUSTOMER_ID,
   SIMULATOR_SECRET_KEY,
   type StartSimulatorOptions,
@@ -44,6 +45,10 @@ export interface TestFlinks {
   authorize(body: unknown, signal?: AbortSignal): Promise<FlinksResponse>;
   logIn(username: string, extra?: Record<string, unknown>): Promise<FlinksResponse>;
   answer(requestId: string, responses: Record<string, string[]>): Promise<FlinksResponse>;
+  /** POST to a data endpoint with the simulator's `x-api-key` (or `apiKey`; null sends none). */
+  data(endpoint: string, body?: unknown, apiKey?: string | null): Promise<FlinksResponse>;
+  /** GET /GetAccountsDetailAsync/{requestId} with the `x-api-key`. */
+  poll(requestId: string, apiKey?: string | null): Promise<FlinksResponse>;
   close(): Promise<void>;
 }
 
@@ -60,21 +65,20 @@ export async function startFlinks(options: StartSimulatorOptions = {}): Promise<
   const secretKey = options.secretKey ?? SIMULATOR_SECRET_KEY;
   const url = (endpoint: string) => `${running.url}/v3/${customerId}/BankingServices/${endpoint}`;
 
-  async function post(
+  async function send(
+    method: string,
     endpoint: string,
+    headers: Record<string, string>,
     body?: unknown,
-    init: { authKey?: string; signal?: AbortSignal } = {},
+    signal?: AbortSignal,
   ): Promise<FlinksResponse> {
     const response = await fetch(url(endpoint), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(init.authKey === undefined ? {} : { 'flinks-auth-key': init.authKey }),
-      },
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
       ...(body === undefined
         ? {}
         : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      ...(init.signal ? { signal: init.signal } : {}),
+      ...(signal ? { signal } : {}),
     });
     const text = await response.text();
     const isJson = response.headers.get('content-type')?.startsWith('application/json') === true;
@@ -84,6 +88,23 @@ export async function startFlinks(options: StartSimulatorOptions = {}): Promise<
       text,
       body: isJson ? (JSON.parse(text) as FlinksBody) : {},
     };
+  }
+
+  const apiKeyHeader = (apiKey: string | null | undefined): Record<string, string> =>
+    apiKey === null ? {} : { 'x-api-key': apiKey ?? options.apiKey ?? SIMULATOR_API_KEY };
+
+  async function post(
+    endpoint: string,
+    body?: unknown,
+    init: { authKey?: string; signal?: AbortSignal } = {},
+  ): Promise<FlinksResponse> {
+    return send(
+      'POST',
+      endpoint,
+      init.authKey === undefined ? {} : { 'flinks-auth-key': init.authKey },
+      body,
+      init.signal,
+    );
   }
 
   async function token(): Promise<string> {
@@ -111,6 +132,9 @@ export async function startFlinks(options: StartSimulatorOptions = {}): Promise<
       }),
     answer: (requestId, responses) =>
       authorize({ RequestId: requestId, SecurityResponses: responses }),
+    data: (endpoint, body, apiKey) => send('POST', endpoint, apiKeyHeader(apiKey), body),
+    poll: (requestId, apiKey) =>
+      send('GET', `GetAccountsDetailAsync/${requestId}`, apiKeyHeader(apiKey)),
     close: () => running.close(),
   };
 }
