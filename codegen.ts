@@ -33,7 +33,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         emitLegacyCommonJSImports: false,
-        scalars: { DateTime: 'string', ID: 'string' },
+        scalars: { DateTime: 'string', Date: 'string', Decimal: 'string', ID: 'string' },
         strictScalars: true,
         nonOptionalTypename: true,
       },

@@ -18,6 +18,12 @@ export interface Config {
     apiKey: string | null;
     timeouts: FlinksTimeouts;
   };
+  data: {
+    /** Longest one GraphQL request waits for pending account data. */
+    waitMs: number;
+    /** Pause between two polls of pending account data. */
+    pollIntervalMs: number;
+  };
   auth: {
     jwtSecret: string | null;
     jwksUrl: string | null;
@@ -73,6 +79,8 @@ const Env = z.object({
   FLINKS_CONNECT_TIMEOUT_MS: integer(1, TEN_MINUTES, 10_000),
   FLINKS_HEADERS_TIMEOUT_MS: integer(1, TEN_MINUTES, 120_000),
   FLINKS_BODY_TIMEOUT_MS: integer(1, TEN_MINUTES, 30_000),
+  DATA_WAIT_MS: integer(0, 120_000, 5_000),
+  DATA_POLL_INTERVAL_MS: integer(100, 60_000, 1_000),
   AUTH_JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters (HS256)')),
   AUTH_JWKS_URL: optional(httpUrl),
   AUTH_ISSUER: optional(z.string().min(1)),
@@ -142,6 +150,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         bodyMs: e.FLINKS_BODY_TIMEOUT_MS,
       },
     },
+    data: { waitMs: e.DATA_WAIT_MS, pollIntervalMs: e.DATA_POLL_INTERVAL_MS },
     auth: {
       jwtSecret: e.AUTH_JWT_SECRET ?? null,
       jwksUrl: e.AUTH_JWKS_URL ?? null,

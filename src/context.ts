@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import type { AuthorizeService } from './authorize/service.ts';
+import type { SessionData } from './data/service.ts';
 
 /** What every resolver gets for one GraphQL request. */
 export interface Context {
   /** The authenticated caller: owner of the MFA rounds it opens. */
   principal: string;
   authorize: AuthorizeService;
+  /** This request's data loaders. */
+  data: SessionData;
   logger: Logger;
   /** Aborted when the HTTP client goes away; passed to upstream calls. */
   signal: AbortSignal;

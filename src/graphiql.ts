@@ -33,6 +33,37 @@ mutation AnswerMfa {
   }
 }
 
+# 4. One round trip: open a cached session and read the accounts and recent transactions.
+mutation AccountsInOneRoundTrip {
+  authorize(input: { cached: { loginId: "${simulatorLoginId('greatday_nomfa')}" } }) {
+    __typename
+    ... on AuthorizeSuccess {
+      requestId
+      accountsSummary {
+        __typename
+        ... on AccountsSummary {
+          accounts { id title currency balance { current { amount currency } } }
+        }
+      }
+      accountsDetail(input: { days: DAYS_90 }) {
+        __typename
+        ... on AccountsDetail {
+          accounts {
+            id
+            transactions(first: 5) {
+              totalCount
+              pageInfo { hasNextPage endCursor }
+              edges { node { date description debit { amount } credit { amount } } }
+            }
+          }
+        }
+        ... on DataPending { retryAfterSeconds }
+      }
+    }
+    ... on Error { code message }
+  }
+}
+
 fragment Result on AuthorizeResult {
   __typename
   ... on AuthorizeSuccess {

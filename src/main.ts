@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ANONYMOUS_PRINCIPAL } from './auth.ts';
@@ -5,7 +6,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { FlinksClient } from './flinks/client.ts';
 import { createLogger } from './logger.ts';
 import { createGateway } from './server.ts';
-import { SIMULATOR_SECRET_KEY, startSimulator } from './simulator/index.ts';
+import { SIMULATOR_API_KEY, SIMULATOR_SECRET_KEY, startSimulator } from './simulator/index.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -18,11 +19,15 @@ try {
 
 const logger = createLogger(config.logLevel);
 
+// With the simulator, its own keys unless others are configured (the simulator then uses those).
+const secretKey = config.flinks.secretKey ?? SIMULATOR_SECRET_KEY;
+const apiKey = config.flinks.apiKey ?? (config.flinks.baseUrl ? null : SIMULATOR_API_KEY);
 const simulator = config.flinks.baseUrl
   ? null
   : await startSimulator({
       customerId: config.flinks.customerId,
-      secretKey: config.flinks.secretKey ?? SIMULATOR_SECRET_KEY,
+      secretKey,
+      apiKey: apiKey ?? undefined,
     });
 if (simulator) {
   logger.warn(
@@ -34,7 +39,8 @@ if (simulator) {
 const flinks = new FlinksClient({
   baseUrl: config.flinks.baseUrl ?? (simulator as NonNullable<typeof simulator>).url,
   customerId: config.flinks.customerId,
-  secretKey: config.flinks.secretKey ?? SIMULATOR_SECRET_KEY,
+  secretKey,
+  apiKey,
   timeouts: config.flinks.timeouts,
   logger,
 });

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import {
   createGraphQLError,
   createYoga,
@@ -12,12 +14,15 @@ import type { Logger } from 'pino';
 import { type Authenticate, createAuthenticate, UnauthenticatedError } from './auth.ts';
 import { RateLimiter } from './authorize/rate-limit.ts';
 import { AuthorizeService, type AuthorizeServiceOptions } from './authorize/service.ts';
-import { type GatewayStore, MemoryStore } from './authorize/store.ts';
 import type { Config } from './config.ts';
 import type { Context } from './context.ts';
+import { DataService, type DataServiceOptions } from './data/service.ts';
+import { StatementLinks } from './data/statement-links.ts';
+import { GatewayError } from './errors.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
 import { schema } from './schema/index.ts';
+import { type GatewayStore, MemoryStore } from './store.ts';
 import { useTrustedDocuments } from './trusted-documents.ts';
 
 /** The security limits, in one place. */
@@ -26,10 +31,11 @@ export const LIMITS = {
   maxBodyBytes: 100 * 1024,
   maxDepth: 12,
   /** Aliases per operation: no request carries a hundred `answerMfa` attempts. */
-  maxAliases: 5,
+  maxAliases: 10,
   maxTokens: 2_000,
   maxDirectives: 20,
-  maxCost: 5_000,
+  /** graphql-armor's static cost (depth-weighted); the heaviest legitimate operation is ~20,000. */
+  maxCost: 50_000,
 } as const;
 
 export interface GatewayOptions
@@ -37,10 +43,19 @@ export interface GatewayOptions
     Partial<Pick<Config, 'corsOrigins' | 'trustedDocuments'>> {
   /** Answers Flinks may refuse in one MFA round before the gateway closes it. */
   maxWrongAnswers?: number;
+  /** Longest one GraphQL request waits for pending account data; 5 s by default. */
+  dataWaitMs?: number;
+  /** Pause between polls of pending account data; 1 s by default. */
+  dataPollIntervalMs?: number;
+  /**
+   * Signs statement download links. Instances that share it serve each other's links; by default
+   * a random key, so links work only on the instance that made them.
+   */
+  statementLinkKey?: Buffer;
 }
 
 export interface GatewayDeps {
-  flinks: AuthorizeServiceOptions['flinks'];
+  flinks: AuthorizeServiceOptions['flinks'] & DataServiceOptions['flinks'];
   logger: Logger;
   store?: GatewayStore;
   /** Replaces the authentication built from `options.auth` (tests). */
@@ -53,14 +68,23 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
 /** The gateway's Yoga instance: no listening, no environment reads. */
 export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gateway {
   const { logger } = deps;
+  const store = deps.store ?? new MemoryStore({ now: deps.now });
   const authorize = new AuthorizeService({
     flinks: deps.flinks,
-    store: deps.store ?? new MemoryStore({ now: deps.now }),
+    store,
     limiter:
       options.rateLimitPerMinute > 0
         ? new RateLimiter({ perMinute: options.rateLimitPerMinute, now: deps.now })
         : null,
     maxWrongAnswers: options.maxWrongAnswers,
+    now: deps.now,
+  });
+  const data = new DataService({
+    flinks: deps.flinks,
+    store,
+    links: new StatementLinks(options.statementLinkKey ?? randomBytes(32)),
+    waitMs: options.dataWaitMs ?? 5_000,
+    pollIntervalMs: options.dataPollIntervalMs ?? 1_000,
     now: deps.now,
   });
   const principals = new WeakMap<Request, string>();
@@ -79,6 +103,9 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
           defaultQuery: GRAPHIQL_DEFAULT_QUERY,
           shouldPersistHeaders: false,
         },
+    // GraphiQL's scripts inlined in the page rather than fetched from a CDN: it works offline
+    // and runs no third-party script next to the caller's token.
+    renderGraphiQL,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
@@ -97,6 +124,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       },
     },
     plugins: [
+      useStatementDownloads(data, logger),
       useBodyLimit(LIMITS.maxBodyBytes),
       useAuthentication(deps.authenticate ?? createAuthenticate(options.auth), principals, {
         graphiql: !options.production,
@@ -121,13 +149,63 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       ...(options.production ? [useDisableIntrospection()] : []),
       ...(options.trustedDocuments ? [useTrustedDocuments()] : []),
     ],
-    context: ({ request }): Context => ({
-      principal: principals.get(request) as string,
-      authorize,
-      logger,
-      signal: request.signal,
-    }),
+    context: ({ request }): Context => {
+      const principal = principals.get(request) as string;
+      return {
+        principal,
+        authorize,
+        data: data.forRequest(principal, request.signal),
+        logger,
+        signal: request.signal,
+      };
+    },
   });
+}
+
+/**
+ * Serves `GET /statements/{token}`: the PDF a signed, short-lived link names. The link is the
+ * credential (it fits an `<a href>`), checked against the session's owner, so it runs before
+ * caller authentication.
+ */
+function useStatementDownloads(data: DataService, logger: Logger): Plugin {
+  return {
+    async onRequest({ request, url, fetchAPI, endResponse }) {
+      if (!url.pathname.startsWith('/statements/')) return;
+      const json = (status: number, message: string, headers: Record<string, string> = {}) =>
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ error: message }), {
+            status,
+            headers: {
+              'content-type': 'application/json',
+              'cache-control': 'no-store',
+              ...headers,
+            },
+          }),
+        );
+      if (request.method !== 'GET') return json(405, 'Use GET.', { allow: 'GET' });
+      try {
+        const file = await data.download(url.pathname.slice('/statements/'.length), request.signal);
+        if (!file) return json(404, 'This link is invalid or has expired.');
+        endResponse(
+          new fetchAPI.Response(new Uint8Array(file.bytes), {
+            headers: {
+              'content-type': 'application/pdf',
+              'content-disposition': `attachment; filename="statement-${file.id.replace(/[^\w-]/g, '')}.pdf"`,
+              'cache-control': 'private, no-store',
+            },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof GatewayError)) throw error;
+        logger.warn(
+          { code: error.code, flinksCode: error.flinksCode },
+          'statement download refused',
+        );
+        if (error.retryable) return json(503, error.message, { 'retry-after': '5' });
+        json(404, 'This link is invalid or has expired.');
+      }
+    },
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
         secretKey: null,
         timeouts: { connectMs: 10_000, headersMs: 120_000, bodyMs: 30_000 },
       },
+      data: { waitMs: 5_000, pollIntervalMs: 1_000 },
       rateLimitPerMinute: 30,
       corsOrigins: ['*'],
       trustedDocuments: false,

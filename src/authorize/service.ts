@@ -1,25 +1,23 @@
 import { z } from 'zod';
-import { InvalidInputError, MfaAnswerRejectedError, SessionExpiredError } from '../errors.ts';
+import { MfaAnswerRejectedError, SessionExpiredError } from '../errors.ts';
 import { errorFromFlinksCode } from '../flinks/errors.ts';
+import { FlinksId } from '../flinks/ids.ts';
 import type {
   AuthorizeOutcome,
   AuthorizeRequest,
   AuthorizeSuccessOutcome,
   MfaRequiredOutcome,
 } from '../flinks/types.ts';
+import { parseInput } from '../input.ts';
+import { type GatewayStore, type MfaRound, SESSION_TTL_MS } from '../store.ts';
 import { securityResponses } from './answers.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import type { GatewayStore, MfaRound } from './store.ts';
 
 /** A RequestId lives 8 minutes without activity while authorizing (FACTS.md, Lifetimes). */
 export const ROUND_TTL_MS = 8 * 60 * 1000;
 
-// Flinks ids look like GUIDs but are not always RFC 4122 (the reference's own LoginId
-// 5e115eac-1209-4f19-641c-08d6d484e2fe has no valid variant), so z.uuid() would refuse real ones.
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONTROL = /\p{Cc}/u;
 
-const Guid = z.string().regex(GUID, 'must be a GUID such as 5e115eac-1209-4f19-641c-08d6d484e2fe');
 const Text = (max: number) =>
   z
     .string()
@@ -35,8 +33,8 @@ const Live = {
 
 const AuthorizeInput = z
   .object({
-    cached: z.object({ loginId: Guid }).nullish(),
-    refresh: z.object({ loginId: Guid, ...Live }).nullish(),
+    cached: z.object({ loginId: FlinksId }).nullish(),
+    refresh: z.object({ loginId: FlinksId, ...Live }).nullish(),
     credentials: z
       .object({
         institution: Text(100),
@@ -54,7 +52,7 @@ const AuthorizeInput = z
   );
 
 const AnswerMfaInput = z.object({
-  requestId: Guid,
+  requestId: FlinksId,
   responses: z
     .array(
       z.object({
@@ -118,7 +116,7 @@ export class AuthorizeService {
     signal?: AbortSignal,
   ): Promise<AuthorizeView> {
     this.#limiter?.take(principal);
-    const input = parse(AuthorizeInput, command);
+    const input = parseInput(AuthorizeInput, command);
     const request: AuthorizeRequest = input.cached
       ? { mode: 'cached', loginId: input.cached.loginId }
       : input.refresh
@@ -130,7 +128,17 @@ export class AuthorizeService {
       const owner = await this.#store.loginOwner(loginId);
       if (owner !== undefined && owner !== principal) throw loginNotFound();
     }
-    return this.#settle(principal, loginId, await this.#flinks.authorize(request, signal));
+    let outcome: AuthorizeOutcome;
+    try {
+      outcome = await this.#flinks.authorize(request, signal);
+    } catch (error) {
+      // A cached QUESTION_NOT_FOUND still opens a usable session (FACTS.md): the caller's.
+      if (error instanceof MfaAnswerRejectedError && error.requestId && request.mode === 'cached') {
+        await this.#grantSession(error.requestId, principal);
+      }
+      throw error;
+    }
+    return this.#settle(principal, loginId, outcome);
   }
 
   async answerMfa(
@@ -139,7 +147,7 @@ export class AuthorizeService {
     signal?: AbortSignal,
   ): Promise<AuthorizeView> {
     this.#limiter?.take(principal);
-    const input = parse(AnswerMfaInput, command);
+    const input = parseInput(AnswerMfaInput, command);
     const round = await this.#ownRound(principal, input.requestId);
     const responses = securityResponses(round.challenges, input.responses);
     let outcome: AuthorizeOutcome;
@@ -157,7 +165,7 @@ export class AuthorizeService {
 
   /** The open MFA step of a RequestId, for a page that reloads mid-conversation. */
   async openRound(principal: string, requestId: string): Promise<MfaRequiredView> {
-    const round = await this.#ownRound(principal, parse(Guid, requestId, ['requestId']));
+    const round = await this.#ownRound(principal, parseInput(FlinksId, requestId, ['requestId']));
     return {
       kind: 'mfa',
       requestId: round.requestId,
@@ -166,6 +174,10 @@ export class AuthorizeService {
       tag: null,
       expiresAt: new Date(round.expiresAt),
     };
+  }
+
+  async #grantSession(requestId: string, principal: string): Promise<void> {
+    await this.#store.putSession({ requestId, principal, expiresAt: this.#now() + SESSION_TTL_MS });
   }
 
   async #ownRound(principal: string, requestId: string): Promise<MfaRound> {
@@ -206,6 +218,7 @@ export class AuthorizeService {
       // Lost a race for a LoginId another principal obtained meanwhile. With credentials the
       // caller proved the bank login, so the session is theirs, the LoginId stays its owner's.
       if (owner !== principal && loginId !== null) throw loginNotFound();
+      await this.#grantSession(outcome.requestId, principal);
       return outcome;
     }
     const expiresAt = this.#now() + ROUND_TTL_MS;
@@ -233,15 +246,4 @@ function loginNotFound() {
     requestId: null,
     retryAfterSeconds: null,
   });
-}
-
-function parse<T extends z.ZodType>(schema: T, value: unknown, at = ['input']): z.output<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new InvalidInputError(
-    result.error.issues.map((issue) => ({
-      path: [...at, ...issue.path.map(String)],
-      message: issue.message,
-    })),
-  );
 }

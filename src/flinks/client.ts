@@ -2,8 +2,17 @@ import type { Logger } from 'pino';
 import { type Dispatcher, Pool, request } from 'undici';
 import type { z } from 'zod';
 import { type GatewayError, InstitutionUnavailableError, RateLimitedError } from '../errors.ts';
+import { AccountsBody, PendingBody, parseJsonExact, StatementsBody } from './data-wire.ts';
 import { errorFromFlinksCode, FlinksContractError } from './errors.ts';
-import type { AuthorizeOutcome, AuthorizeRequest } from './types.ts';
+import type {
+  Account,
+  AccountStatements,
+  AccountsDetailOptions,
+  AuthorizeOutcome,
+  AuthorizeRequest,
+  DataPending,
+  StatementsOptions,
+} from './types.ts';
 import { AuthorizeSuccessBody, ErrorBody, MfaRequiredBody, TokenBody } from './wire.ts';
 
 export interface FlinksTimeouts {
@@ -27,6 +36,8 @@ export interface FlinksClientOptions {
   customerId: string;
   /** Used only in the `flinks-auth-key` header of /GenerateAuthorizeToken. */
   secretKey: string;
+  /** The `x-api-key` of the data endpoints; data calls fail (masked) without it. */
+  apiKey?: string | null;
   timeouts?: Partial<FlinksTimeouts>;
   /** Largest response body read, in bytes; a larger one is a broken contract. */
   maxResponseBytes?: number;
@@ -46,6 +57,7 @@ export class FlinksClient {
   readonly #origin: string;
   readonly #basePath: string;
   readonly #secretKey: string;
+  readonly #apiKey: string | null;
   readonly #timeouts: FlinksTimeouts;
   readonly #maxResponseBytes: number;
   readonly #dispatcher: Dispatcher;
@@ -57,6 +69,7 @@ export class FlinksClient {
     this.#origin = base.origin;
     this.#basePath = `${base.pathname.replace(/\/+$/, '')}/v3/${encodeURIComponent(options.customerId)}/BankingServices`;
     this.#secretKey = options.secretKey;
+    this.#apiKey = options.apiKey ?? null;
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.#maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
     this.#logger = options.logger;
@@ -120,8 +133,112 @@ export class FlinksClient {
     }
   }
 
+  /** The accounts of an authorized session (`/GetAccountsSummary`). */
+  async accountsSummary(requestId: string, signal?: AbortSignal): Promise<Account[]> {
+    const result = await this.#data('POST', 'GetAccountsSummary', { RequestId: requestId }, signal);
+    if ('kind' in result) {
+      throw new FlinksContractError('Flinks answered GetAccountsSummary with 202.', {
+        endpoint: 'GetAccountsSummary',
+        status: 202,
+      });
+    }
+    return this.#parse('GetAccountsSummary', result, AccountsBody, parseJsonExact).Accounts;
+  }
+
+  /** Starts `/GetAccountsDetail`; Flinks usually answers 202 first (see accountsDetailAsync). */
+  async accountsDetail(
+    requestId: string,
+    options: AccountsDetailOptions,
+    signal?: AbortSignal,
+  ): Promise<Account[] | DataPending> {
+    const body = {
+      RequestId: requestId,
+      WithAccountIdentity: options.withAccountIdentity,
+      WithKYC: options.withKyc,
+      WithTransactions: options.withTransactions,
+      WithBalance: options.withBalance,
+      DaysOfTransactions: options.days,
+      ...(options.accountIds ? { AccountsFilter: options.accountIds } : {}),
+    };
+    return this.#accounts(
+      'GetAccountsDetail',
+      await this.#data('POST', 'GetAccountsDetail', body, signal),
+    );
+  }
+
+  /** Asks again for a pending `/GetAccountsDetail` (`/GetAccountsDetailAsync/{requestId}`). */
+  async accountsDetailAsync(
+    requestId: string,
+    signal?: AbortSignal,
+  ): Promise<Account[] | DataPending> {
+    const path = `GetAccountsDetailAsync/${encodeURIComponent(requestId)}`;
+    return this.#accounts(
+      'GetAccountsDetailAsync',
+      await this.#data('GET', path, undefined, signal),
+    );
+  }
+
+  /** The statements of an authorized session (`/GetStatements`), PDFs as base64. */
+  async statements(
+    requestId: string,
+    options: StatementsOptions,
+    signal?: AbortSignal,
+  ): Promise<AccountStatements[] | DataPending> {
+    const body = {
+      RequestId: requestId,
+      NumberOfStatements: options.period,
+      ...(options.accountIds ? { AccountsFilter: options.accountIds } : {}),
+    };
+    const result = await this.#data('POST', 'GetStatements', body, signal);
+    if ('kind' in result) return result;
+    return this.#parse('GetStatements', result, StatementsBody).StatementsByAccount.map(
+      (group) => ({
+        accountNumber: group.AccountNumber,
+        statements: group.Statements.map((file) => ({
+          uniqueId: file.UniqueId,
+          fileType: file.FileType,
+          base64Bytes: file.Base64Bytes,
+        })),
+      }),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** A data call: the 200 response to parse, or the 202 as DataPending; anything else thrown. */
+  async #data(
+    method: 'GET' | 'POST',
+    path: string,
+    body: object | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse | DataPending> {
+    const endpoint = path.split('/')[0] as string;
+    if (!this.#apiKey) {
+      throw new FlinksContractError('FLINKS_API_KEY is not set: data calls cannot be made.', {
+        endpoint,
+      });
+    }
+    const response = await this.#send(
+      method,
+      endpoint,
+      path,
+      { 'x-api-key': this.#apiKey },
+      body === undefined ? undefined : JSON.stringify(body),
+      signal,
+    );
+    if (response.status === 200) return response;
+    if (response.status === 202) {
+      const pending = this.#parse(endpoint, response, PendingBody);
+      return { kind: 'pending', flinksCode: pending.FlinksCode };
+    }
+    throw this.#failure(endpoint, response);
+  }
+
+  #accounts(endpoint: string, result: RawResponse | DataPending): Account[] | DataPending {
+    if ('kind' in result) return result;
+    return this.#parse(endpoint, result, AccountsBody, parseJsonExact).Accounts;
   }
 
   #authorizeOutcome(response: RawResponse): AuthorizeOutcome {
@@ -196,8 +313,13 @@ export class FlinksClient {
     });
   }
 
-  #parse<T extends z.ZodType>(endpoint: string, response: RawResponse, schema: T): z.output<T> {
-    const result = schema.safeParse(parseJson(response.text));
+  #parse<T extends z.ZodType>(
+    endpoint: string,
+    response: RawResponse,
+    schema: T,
+    parse: (text: string) => unknown = parseJson,
+  ): z.output<T> {
+    const result = schema.safeParse(parse(response.text));
     if (result.success) return result.data;
     throw new FlinksContractError(`Flinks' ${endpoint} body does not match its contract.`, {
       endpoint,
@@ -210,17 +332,28 @@ export class FlinksClient {
     });
   }
 
-  async #post(
+  #post(
     endpoint: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
+    return this.#send('POST', endpoint, endpoint, headers, body, signal);
+  }
+
+  async #send(
+    method: 'GET' | 'POST',
+    endpoint: string,
+    path: string,
     headers: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<RawResponse> {
     const started = performance.now();
     try {
-      const response = await request(`${this.#origin}${this.#basePath}/${endpoint}`, {
+      const response = await request(`${this.#origin}${this.#basePath}/${path}`, {
         dispatcher: this.#dispatcher,
-        method: 'POST',
+        method,
         headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
         body,
         signal,

@@ -1,6 +1,26 @@
 
       export type PossibleTypesResultData = {
   "possibleTypes": {
+    "AccountsDetailResult": [
+      "AccountsDetail",
+      "DataPending",
+      "InstitutionUnavailableError",
+      "InvalidInputError",
+      "RateLimitedError",
+      "SessionBusyError",
+      "SessionExpiredError",
+      "UpstreamError"
+    ],
+    "AccountsSummaryResult": [
+      "AccountsSummary",
+      "DataPending",
+      "InstitutionUnavailableError",
+      "InvalidInputError",
+      "RateLimitedError",
+      "SessionBusyError",
+      "SessionExpiredError",
+      "UpstreamError"
+    ],
     "AuthorizeResult": [
       "AuthorizeSuccess",
       "InstitutionUnavailableError",
@@ -13,6 +33,10 @@
       "SessionBusyError",
       "SessionExpiredError",
       "UpstreamError"
+    ],
+    "DataSession": [
+      "AuthorizeSuccess",
+      "Session"
     ],
     "Error": [
       "InstitutionUnavailableError",
@@ -29,11 +53,46 @@
       "InvalidInputError",
       "MfaRequired",
       "SessionExpiredError"
+    ],
+    "SessionResult": [
+      "InvalidInputError",
+      "Session",
+      "SessionExpiredError"
+    ],
+    "StatementsResult": [
+      "DataPending",
+      "InstitutionUnavailableError",
+      "InvalidInputError",
+      "RateLimitedError",
+      "SessionBusyError",
+      "SessionExpiredError",
+      "Statements",
+      "UpstreamError"
     ]
   }
 };
       const result: PossibleTypesResultData = {
   "possibleTypes": {
+    "AccountsDetailResult": [
+      "AccountsDetail",
+      "DataPending",
+      "InstitutionUnavailableError",
+      "InvalidInputError",
+      "RateLimitedError",
+      "SessionBusyError",
+      "SessionExpiredError",
+      "UpstreamError"
+    ],
+    "AccountsSummaryResult": [
+      "AccountsSummary",
+      "DataPending",
+      "InstitutionUnavailableError",
+      "InvalidInputError",
+      "RateLimitedError",
+      "SessionBusyError",
+      "SessionExpiredError",
+      "UpstreamError"
+    ],
     "AuthorizeResult": [
       "AuthorizeSuccess",
       "InstitutionUnavailableError",
@@ -46,6 +105,10 @@
       "SessionBusyError",
       "SessionExpiredError",
       "UpstreamError"
+    ],
+    "DataSession": [
+      "AuthorizeSuccess",
+      "Session"
     ],
     "Error": [
       "InstitutionUnavailableError",
@@ -62,6 +125,21 @@
       "InvalidInputError",
       "MfaRequired",
       "SessionExpiredError"
+    ],
+    "SessionResult": [
+      "InvalidInputError",
+      "Session",
+      "SessionExpiredError"
+    ],
+    "StatementsResult": [
+      "DataPending",
+      "InstitutionUnavailableError",
+      "InvalidInputError",
+      "RateLimitedError",
+      "SessionBusyError",
+      "SessionExpiredError",
+      "Statements",
+      "UpstreamError"
     ]
   }
 };

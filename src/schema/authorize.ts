@@ -2,6 +2,7 @@ import type { MfaRequiredView } from '../authorize/service.ts';
 import { InvalidInputError, SessionExpiredError } from '../errors.ts';
 import type { AuthorizeSuccessOutcome, FlinksLogin } from '../flinks/types.ts';
 import { builder } from './builder.ts';
+import { DataSession } from './data.ts';
 import { AUTHORIZE_ERRORS } from './errors.ts';
 import { SecurityChallenge } from './security-challenge.ts';
 
@@ -130,10 +131,10 @@ const Login = builder.objectRef<FlinksLogin>('Login').implement({
 });
 
 const AuthorizeSuccess = builder.objectRef<AuthorizeSuccessOutcome>('AuthorizeSuccess').implement({
-  description: 'The session is open: its requestId opens the data calls.',
+  description: 'The session is open: its data can be read here or later with `Query.session`.',
+  interfaces: [DataSession],
   isTypeOf: (value) => (value as { kind?: unknown }).kind === 'success',
   fields: (t) => ({
-    requestId: t.exposeID('requestId', { description: 'Flinks’ RequestId of the open session.' }),
     institution: t.exposeString('institution', { description: 'Flinks’ institution id.' }),
     institutionName: t.exposeString('institutionName', {
       nullable: true,

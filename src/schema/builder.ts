@@ -5,7 +5,11 @@ import type { Context } from '../context.ts';
 export const builder = new SchemaBuilder<{
   Context: Context;
   DefaultFieldNullability: false;
-  Scalars: { DateTime: { Input: Date; Output: Date } };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    Decimal: { Input: string; Output: string };
+    Date: { Input: string; Output: string };
+  };
 }>({
   plugins: [ErrorsPlugin],
   defaultFieldNullability: false,

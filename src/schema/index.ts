@@ -2,6 +2,7 @@ import { lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.ts';
 import './errors.ts';
 import './security-challenge.ts';
+import './data.ts';
 import './authorize.ts';
 
 /** The gateway's GraphQL schema, sorted so that its printed form is stable. */

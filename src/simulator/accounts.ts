@@ -322,7 +322,7 @@ function generate(username: string): BankData {
     {
       id: random.guid(),
       kind: 'chequing',
-      title: 'Everyday Chequing',
+      title: 'Daily Chequing',
       accountNumber: chequingNumber,
       lastFourDigits: chequingNumber.slice(-4),
       category: 'Operations',

@@ -221,6 +221,22 @@ describe('a second principal cannot read or continue the first one’s sessions'
     });
   });
 
+  it('answers another principal’s RequestId like an unknown one, without a data call', async () => {
+    const alice = await bearer('alice-3');
+    const bob = await bearer('bob-3');
+    const opened = await gw.graphql(AUTHORIZE, credentials('greatday_nomfa'), alice);
+    const { requestId } = opened.body.data.authorize;
+    const query = `query ($id: ID!) { session(requestId: $id) { __typename ... on Session { accountsSummary { __typename } } } }`;
+    gw.simulator.clearCalls();
+    const stolen = await gw.graphql(query, { id: requestId }, bob);
+    const unknown = await gw.graphql(query, { id: '0f0f0f0f-0000-4000-8000-000000000002' }, bob);
+    expect(stolen.body).toEqual(unknown.body);
+    expect(stolen.body.data.session.__typename).toBe('SessionExpiredError');
+    expect(gw.simulator.calls).toEqual([]);
+    const mine = await gw.graphql(query, { id: requestId }, alice);
+    expect(mine.body.data.session.accountsSummary.__typename).toBe('AccountsSummary');
+  });
+
   it('gives a LoginId to the first principal that uses it in cached mode', async () => {
     const loginId = simulatorLoginId('mfa_trusted_device');
     const first = await gw.graphql(

@@ -75,7 +75,7 @@ describe('limits on one MFA round and one request', () => {
     const before = gw.authorizeCalls();
     const { body } = await gw.graphql(`mutation { ${attempts} }`);
     expect(body).toEqual({
-      errors: [{ message: 'Syntax Error: Aliases limit of 5 exceeded, found 20.' }],
+      errors: [{ message: 'Syntax Error: Aliases limit of 10 exceeded, found 20.' }],
     });
     expect(gw.authorizeCalls()).toBe(before);
   });

@@ -1,16 +1,17 @@
 import { Writable } from 'node:stream';
 import { expect } from 'vitest';
-import type { GatewayStore } from '../../src/authorize/store.ts';
 import { FlinksClient, type FlinksClientOptions } from '../../src/flinks/client.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createGateway, type GatewayOptions } from '../../src/server.ts';
 import {
   type RunningSimulator,
+  SIMULATOR_API_KEY,
   SIMULATOR_CUSTOMER_ID,
   SIMULATOR_SECRET_KEY,
   type SimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.ts';
+import type { GatewayStore } from '../../src/store.ts';
 
 export interface GraphQLResponse {
   status: number;
@@ -59,6 +60,7 @@ export async function startTestGateway(
     baseUrl: running.url,
     customerId: options.simulator?.customerId ?? SIMULATOR_CUSTOMER_ID,
     secretKey: options.simulator?.secretKey ?? SIMULATOR_SECRET_KEY,
+    apiKey: options.simulator?.apiKey ?? SIMULATOR_API_KEY,
     logger,
     ...options.client,
   });

@@ -1,0 +1,309 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import DataLoader from 'dataloader';
+import { z } from 'zod';
+import { SessionExpiredError } from '../errors.ts';
+import type { FlinksClient } from '../flinks/client.ts';
+import { FlinksId } from '../flinks/ids.ts';
+import type {
+  Account,
+  AccountStatements,
+  AccountsDetailOptions,
+  DataPending,
+  StatementFile,
+  StatementsOptions,
+} from '../flinks/types.ts';
+import { parseInput } from '../input.ts';
+import { ExpiringMap, type GatewayStore, SESSION_TTL_MS } from '../store.ts';
+import type { StatementLinks } from './statement-links.ts';
+
+/** How long a statement download link works. */
+export const STATEMENT_LINK_TTL_MS = 5 * 60 * 1000;
+
+export interface PendingView extends DataPending {
+  requestId: string;
+  retryAfterSeconds: number;
+}
+
+export interface AccountsView {
+  kind: 'summary' | 'detail';
+  requestId: string;
+  accounts: Account[];
+}
+
+export interface StatementView extends StatementFile {
+  downloadUrl: string;
+  downloadExpiresAt: Date;
+}
+
+export interface StatementsView {
+  kind: 'statements';
+  requestId: string;
+  accounts: { accountNumber: string; statements: StatementView[] }[];
+}
+
+export interface DataServiceOptions {
+  flinks: Pick<
+    FlinksClient,
+    'accountsSummary' | 'accountsDetail' | 'accountsDetailAsync' | 'statements'
+  >;
+  store: GatewayStore;
+  links: StatementLinks;
+  /** Longest one GraphQL request waits for pending data before answering DataPending. */
+  waitMs: number;
+  /** Pause between two polls of pending data. */
+  pollIntervalMs: number;
+  now?: () => number;
+}
+
+/**
+ * Account data of authorized sessions, for their owners only. Shared by all requests: it
+ * remembers which RequestIds have account detail pending at Flinks, so that the next request
+ * resumes polling instead of asking Flinks to start over.
+ */
+export class DataService {
+  readonly flinks: DataServiceOptions['flinks'];
+  readonly store: GatewayStore;
+  readonly links: StatementLinks;
+  readonly waitMs: number;
+  readonly pollIntervalMs: number;
+  readonly now: () => number;
+  /** RequestId -> the detail options Flinks is gathering for it. */
+  readonly pendingDetail: ExpiringMap<{ optionsKey: string; expiresAt: number }>;
+
+  constructor(options: DataServiceOptions) {
+    this.flinks = options.flinks;
+    this.store = options.store;
+    this.links = options.links;
+    this.waitMs = options.waitMs;
+    this.pollIntervalMs = options.pollIntervalMs;
+    this.now = options.now ?? Date.now;
+    this.pendingDetail = new ExpiringMap(100_000, this.now);
+  }
+
+  /** The data of one GraphQL request: one upstream call per distinct piece of data. */
+  forRequest(principal: string, signal: AbortSignal): SessionData {
+    return new SessionData(this, principal, signal);
+  }
+
+  /** The PDF a download link names, if the link is valid, unexpired and its owner's. */
+  async download(
+    token: string,
+    signal?: AbortSignal,
+  ): Promise<{ bytes: Buffer; id: string } | null> {
+    const link = this.links.read(token);
+    if (!link || link.expiresAt <= this.now()) return null;
+    const grant = await this.store.getSession(link.requestId);
+    if (!grant || !this.links.verify(token, grant.principal)) return null;
+    const groups = await this.flinks.statements(
+      link.requestId,
+      { period: link.period as StatementsOptions['period'], accountIds: null },
+      signal,
+    );
+    if ('kind' in groups) return null;
+    const file = groups
+      .flatMap((group) => group.statements)
+      .find((s) => s.uniqueId === link.statementId);
+    return file ? { bytes: Buffer.from(file.base64Bytes, 'base64'), id: file.uniqueId } : null;
+  }
+}
+
+const AccountIds = z
+  .array(FlinksId)
+  .max(50, 'must list at most 50 accounts')
+  .nullish()
+  .transform((ids) => (ids && ids.length > 0 ? ids : null));
+
+const DetailInput = z.object({
+  days: z
+    .enum(['Days90', 'Days365'])
+    .nullish()
+    .transform((v) => v ?? 'Days90'),
+  withTransactions: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? true),
+  withBalance: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? true),
+  withAccountIdentity: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  withKyc: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  accountIds: AccountIds,
+});
+
+const StatementsInput = z.object({
+  period: z
+    .enum(['MostRecent', 'Months3', 'Months12'])
+    .nullish()
+    .transform((v) => v ?? 'MostRecent'),
+  accountIds: AccountIds,
+});
+
+export type AccountsDetailInput = z.input<typeof DetailInput>;
+export type StatementsInput = z.input<typeof StatementsInput>;
+
+const keyOf = (requestId: string, options: object) => `${requestId} ${JSON.stringify(options)}`;
+
+/** Per GraphQL request: DataLoaders keyed by (RequestId, endpoint, options). */
+export class SessionData {
+  readonly #service: DataService;
+  readonly #principal: string;
+  readonly #signal: AbortSignal;
+  readonly #grants: DataLoader<string, void>;
+  readonly #summaries: DataLoader<string, AccountsView>;
+  readonly #details: DataLoader<
+    [string, AccountsDetailOptions],
+    AccountsView | PendingView,
+    string
+  >;
+  readonly #statements: DataLoader<
+    [string, StatementsOptions],
+    StatementsView | PendingView,
+    string
+  >;
+
+  constructor(service: DataService, principal: string, signal: AbortSignal) {
+    this.#service = service;
+    this.#principal = principal;
+    this.#signal = signal;
+    // No batch endpoint exists at Flinks: each loader dedupes and caches within the request.
+    const each =
+      <K, V>(load: (key: K) => Promise<V>) =>
+      (keys: readonly K[]) =>
+        Promise.all(keys.map((key) => load(key).catch((error: Error) => error)));
+    this.#grants = new DataLoader(each((requestId) => this.#own(requestId)));
+    this.#summaries = new DataLoader(each((requestId) => this.#summary(requestId)));
+    this.#details = new DataLoader(
+      each(([id, options]) => this.#detail(id, options)),
+      {
+        cacheKeyFn: ([id, options]) => keyOf(id, options),
+      },
+    );
+    this.#statements = new DataLoader(
+      each(([id, options]) => this.#statementsOf(id, options)),
+      {
+        cacheKeyFn: ([id, options]) => keyOf(id, options),
+      },
+    );
+  }
+
+  /** Throws SessionExpiredError unless the RequestId is an open session of this principal. */
+  session(requestId: string): Promise<void> {
+    return this.#grants.load(parseInput(FlinksId, requestId, ['requestId']));
+  }
+
+  accountsSummary(requestId: string): Promise<AccountsView> {
+    return this.#summaries.load(requestId);
+  }
+
+  accountsDetail(
+    requestId: string,
+    input: AccountsDetailInput = {},
+  ): Promise<AccountsView | PendingView> {
+    return this.#details.load([requestId, parseInput(DetailInput, input)]);
+  }
+
+  statements(
+    requestId: string,
+    input: StatementsInput = {},
+  ): Promise<StatementsView | PendingView> {
+    return this.#statements.load([requestId, parseInput(StatementsInput, input)]);
+  }
+
+  async #own(requestId: string): Promise<void> {
+    const { store, now } = this.#service;
+    const grant = await store.getSession(requestId);
+    // Another principal's RequestId answers exactly like one that does not exist.
+    if (!grant || grant.principal !== this.#principal) {
+      throw new SessionExpiredError(
+        'No open session has this requestId. Start again with authorize.',
+      );
+    }
+    await store.putSession({ ...grant, expiresAt: now() + SESSION_TTL_MS });
+  }
+
+  async #summary(requestId: string): Promise<AccountsView> {
+    await this.session(requestId);
+    const accounts = await this.#service.flinks.accountsSummary(requestId, this.#signal);
+    return { kind: 'summary', requestId, accounts };
+  }
+
+  async #detail(
+    requestId: string,
+    options: AccountsDetailOptions,
+  ): Promise<AccountsView | PendingView> {
+    await this.session(requestId);
+    const { flinks, pendingDetail, waitMs, pollIntervalMs, now } = this.#service;
+    const optionsKey = JSON.stringify(options);
+    // Real elapsed time, not the injectable clock: this bounds how long the request waits.
+    const deadline = performance.now() + waitMs;
+    // Flinks gathers one detail per RequestId, fetched from the Async endpoint: resume the one
+    // under way rather than starting over; if what comes back was for other options, ask for ours.
+    let gathering = pendingDetail.get(requestId)?.optionsKey;
+    let result: Account[] | DataPending =
+      gathering === undefined
+        ? await flinks.accountsDetail(requestId, options, this.#signal)
+        : await flinks.accountsDetailAsync(requestId, this.#signal);
+    gathering ??= optionsKey;
+    for (;;) {
+      if (!('kind' in result)) {
+        if (gathering === optionsKey) {
+          pendingDetail.delete(requestId);
+          return { kind: 'detail', requestId, accounts: result };
+        }
+        gathering = optionsKey;
+        result = await flinks.accountsDetail(requestId, options, this.#signal);
+        continue;
+      }
+      if (performance.now() + pollIntervalMs > deadline) break;
+      await sleep(pollIntervalMs, undefined, { signal: this.#signal });
+      result = await flinks.accountsDetailAsync(requestId, this.#signal);
+    }
+    pendingDetail.set(requestId, { optionsKey: gathering, expiresAt: now() + SESSION_TTL_MS });
+    return this.#pending(requestId, result);
+  }
+
+  async #statementsOf(
+    requestId: string,
+    options: StatementsOptions,
+  ): Promise<StatementsView | PendingView> {
+    await this.session(requestId);
+    const { flinks, links, now } = this.#service;
+    const groups: AccountStatements[] | DataPending = await flinks.statements(
+      requestId,
+      options,
+      this.#signal,
+    );
+    if ('kind' in groups) return this.#pending(requestId, groups);
+    const expiresAt = now() + STATEMENT_LINK_TTL_MS;
+    return {
+      kind: 'statements',
+      requestId,
+      accounts: groups.map((group) => ({
+        accountNumber: group.accountNumber,
+        statements: group.statements.map((file) => ({
+          ...file,
+          downloadUrl: `/statements/${links.sign(
+            { requestId, statementId: file.uniqueId, period: options.period, expiresAt },
+            this.#principal,
+          )}`,
+          downloadExpiresAt: new Date(expiresAt),
+        })),
+      })),
+    };
+  }
+
+  #pending(requestId: string, pending: DataPending): PendingView {
+    return {
+      ...pending,
+      requestId,
+      retryAfterSeconds: Math.max(1, Math.ceil(this.#service.pollIntervalMs / 1000)),
+    };
+  }
+}
