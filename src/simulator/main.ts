@@ -1,4 +1,9 @@
-import { SIMULATOR_CUSTOMER_ID, SIMULATOR_SECRET_KEY, startSimulator } from './index.ts';
+import {
+  SIMULATOR_API_KEY,
+  SIMULATOR_CUSTOMER_ID,
+  SIMULATOR_SECRET_KEY,
+  startSimulator,
+} from './index.ts';
 
 const port = Number(process.env.SIMULATOR_PORT ?? 4010);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -8,7 +13,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 
 const running = await startSimulator({ port, host: process.env.SIMULATOR_HOST ?? '127.0.0.1' });
 console.log(
-  `Flinks simulator on ${running.url} (customer id ${SIMULATOR_CUSTOMER_ID}, secret key ${SIMULATOR_SECRET_KEY})`,
+  `Flinks simulator on ${running.url} (customer id ${SIMULATOR_CUSTOMER_ID}, secret key ${SIMULATOR_SECRET_KEY}, x-api-key ${SIMULATOR_API_KEY})`,
 );
 
 function stop(): void {

@@ -114,9 +114,9 @@ export const USERS: readonly SimulatorUser[] = [
       'the Savings Balance.Current is 87654321098765.43, which no double holds (String(JSON.parse(it)) is "87654321098765.44")',
     flow: mfa([[CITY_QUESTION], [SHAPE_QUESTION]]),
     detailPending: { code: 'OPERATION_PENDING', readyAfter: 'detailDelayMs' },
-    // Between 2^46 and 2^53 cents: a safe integer in cents, but as a double of dollars the nearest
-    // value is 87654321098765.4375, which prints as .44. A gateway that parses money as a JS number
-    // changes this balance; one that keeps the JSON token (or integer cents) does not.
+    // Above 2^46 dollars doubles are 1/64 apart, so no double is 87654321098765.43: JSON.parse
+    // gives 87654321098765.4375, printed back as .44. Below 2^53 cents, so integer cents are exact.
+    // A gateway that reads money as a JS number changes this balance; one that keeps the token does not.
     savingsCents: 8765432109876543n,
   },
   { username: 'greatday_nomfa', triggers: '200 at once, no MFA', flow: { kind: 'success' } },
