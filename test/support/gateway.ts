@@ -107,6 +107,7 @@ export async function startTestGateway(
         responses,
         [
           options.simulator?.secretKey ?? SIMULATOR_SECRET_KEY,
+          options.simulator?.apiKey ?? SIMULATOR_API_KEY,
           ...running.simulator.calls.map((call) => call.authKey ?? ''),
         ],
         sent,
