@@ -1,0 +1,88 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { ANONYMOUS_PRINCIPAL } from './auth.ts';
+import type { Config } from './config.ts';
+import { FlinksClient } from './flinks/client.ts';
+import { createGateway, type GatewayOptions } from './server.ts';
+import { SIMULATOR_API_KEY, SIMULATOR_SECRET_KEY, startSimulator } from './simulator/index.ts';
+
+export interface RunningGateway {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  url: string;
+  /** The embedded simulator's origin, when it was started. */
+  simulatorUrl: string | null;
+  /** Stops accepting, lets in-flight requests finish, then closes the upstream pool. */
+  close(): Promise<void>;
+}
+
+/** The gateway's options as the configuration sets them. */
+export function gatewayOptions(config: Config, secretKey: string): GatewayOptions {
+  return {
+    production: config.production,
+    auth: config.auth,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    corsOrigins: config.corsOrigins,
+    trustedDocuments: config.trustedDocuments,
+    dataWaitMs: config.data.waitMs,
+    dataPollIntervalMs: config.data.pollIntervalMs,
+    // Derived, not random, so every instance with the same secret serves the others' links.
+    statementLinkKey: createHmac('sha256', secretKey).update('statement download links').digest(),
+  };
+}
+
+/**
+ * Everything `npm start` runs: the simulator when FLINKS_BASE_URL is unset, the Flinks client,
+ * the gateway, and an HTTP server listening on config.host:config.port.
+ */
+export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+  // With the simulator, its own keys unless others are configured (the simulator then uses those).
+  const secretKey = config.flinks.secretKey ?? SIMULATOR_SECRET_KEY;
+  const apiKey = config.flinks.apiKey ?? (config.flinks.baseUrl ? null : SIMULATOR_API_KEY);
+  const simulator = config.flinks.baseUrl
+    ? null
+    : await startSimulator({
+        customerId: config.flinks.customerId,
+        secretKey,
+        apiKey: apiKey ?? undefined,
+      });
+  if (simulator) {
+    logger.warn(
+      { url: simulator.url },
+      'FLINKS_BASE_URL is not set: started the embedded Flinks simulator',
+    );
+  }
+  if (!config.auth.jwtSecret && !config.auth.jwksUrl) {
+    logger.warn(
+      `no caller authentication configured (AUTH_JWT_SECRET or AUTH_JWKS_URL): every caller is "${ANONYMOUS_PRINCIPAL}"`,
+    );
+  }
+
+  const flinks = new FlinksClient({
+    baseUrl: config.flinks.baseUrl ?? (simulator as NonNullable<typeof simulator>).url,
+    customerId: config.flinks.customerId,
+    secretKey,
+    apiKey,
+    timeouts: config.flinks.timeouts,
+    logger,
+  });
+  const gateway = createGateway(gatewayOptions(config, secretKey), { flinks, logger });
+  const server = createServer(gateway);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}/graphql`;
+  logger.info({ url }, 'gateway listening');
+
+  return {
+    url,
+    simulatorUrl: simulator?.url ?? null,
+    async close() {
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await flinks.close();
+      await simulator?.close();
+    },
+  };
+}
