@@ -1,0 +1,168 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RED_SECURITY_IMAGE } from '../../src/simulator/images.ts';
+import { simulatorLoginId } from '../../src/simulator/index.ts';
+import { type ListeningGateway, startListeningGateway } from '../clients/listening-gateway.ts';
+import { type Browser, launchChromium, TEST_OUTPUT } from './chromium.ts';
+
+const EXAMPLE = new URL('../../examples/web/', import.meta.url).pathname;
+
+describe('the reference web page (examples/web), built with Vite, in Chromium', () => {
+  let outDir: string;
+  let gateway: ListeningGateway;
+  let browser: Browser;
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'web-example-'));
+    await build({
+      configFile: `${EXAMPLE}vite.config.ts`,
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+    // The gateway's own server serves the built page, so the page calls /graphql on its origin.
+    [gateway, browser] = await Promise.all([
+      startListeningGateway({ staticDir: outDir }),
+      launchChromium(),
+    ]);
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  async function logIn(username: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.goto(gateway.origin);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill('Everyday');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    return page;
+  }
+
+  it('walks mfa_image through a question and the image grid to the success screen', async () => {
+    const page = await logIn('mfa_image');
+
+    await expect(
+      page.getByRole('group', { name: 'What city were you born in?' }).isVisible(),
+    ).resolves.toBe(true);
+    await page.getByLabel('Your answer').fill('Montreal');
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    const grid = page.getByRole('group', {
+      name: 'Select your security image (hint: the red one)',
+    });
+    await grid.waitFor();
+    const images = grid.getByRole('img');
+    expect(await images.count()).toBe(16);
+    // Every image was drawn from its data: URL (naturalWidth is 0 for an image that failed).
+    const widths = await images.evaluateAll((imgs) =>
+      imgs.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    );
+    expect(widths.every((width) => width > 0)).toBe(true);
+    await page.screenshot({ path: `${TEST_OUTPUT}web-image-selection.png`, fullPage: true });
+
+    await grid.locator(`label:has(input[value="${RED_SECURITY_IMAGE}"])`).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.getByRole('heading', { name: 'Your bank is connected' }).waitFor();
+    await page.screenshot({ path: `${TEST_OUTPUT}web-success.png`, fullPage: true });
+    expect((await page.locator('main').innerText()).split(/\n+/)).toEqual([
+      'Your bank is connected',
+      'FlinksCapital is connected.',
+      `Login ${simulatorLoginId('mfa_image')}`,
+    ]);
+  }, 60_000);
+
+  it('walks mfa_text_or_call through a phone choice and a code box to the success screen', async () => {
+    const page = await logIn('mfa_text_or_call');
+
+    const phones = page.getByRole('group', { name: 'Choose a phone number' });
+    await phones.waitFor();
+    const numbers = await phones
+      .getByRole('radio')
+      .evaluateAll((inputs) =>
+        inputs.map((input) => (input as unknown as { value: string }).value),
+      );
+    expect(numbers.slice(-2)).toEqual(['Text', 'Call']);
+    expect(numbers.length).toBeGreaterThan(2);
+    await phones.getByRole('radio').first().check();
+    await phones.getByLabel('Text me').check();
+    await page.screenshot({ path: `${TEST_OUTPUT}web-text-or-call.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.getByRole('group', { name: 'Enter the security code' }).waitFor();
+    await page.getByLabel('Your answer').fill('123456');
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.getByRole('heading', { name: 'Your bank is connected' }).waitFor();
+  }, 60_000);
+
+  it('walks mfa_scotia through radio buttons, checkboxes and picked questions', async () => {
+    const page = await logIn('mfa_scotia');
+
+    await page
+      .getByRole('group', { name: 'Choose one of the following:' })
+      .getByLabel('None of the above')
+      .check();
+    const purchases = page.getByRole('group', {
+      name: 'What purchases did you make over the last 10 days?',
+    });
+    expect(await purchases.getByRole('checkbox').count()).toBeGreaterThan(2);
+    await purchases.getByLabel('Purchase 1').check();
+    await purchases.getByLabel('Purchase 3').check();
+    await page.screenshot({ path: `${TEST_OUTPUT}web-multiple-choice.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // Three challenges keyed by a question picked from the same list, a different one each.
+    const questions = page.getByRole('combobox', { name: 'Question' });
+    await questions.first().waitFor();
+    expect(await questions.count()).toBe(3);
+    const picked = await questions.evaluateAll((selects) =>
+      selects.map((select) => (select as unknown as { value: string }).value),
+    );
+    expect(new Set(picked).size).toBe(3);
+    for (const answer of await page.getByLabel('Your answer').all()) await answer.fill('Blue');
+    await page.screenshot({ path: `${TEST_OUTPUT}web-picked-questions.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    await page.getByRole('heading', { name: 'Your bank is connected' }).waitFor();
+  }, 60_000);
+
+  it('waits for mfa_trusted_device to be approved on the device', async () => {
+    const page = await logIn('mfa_trusted_device');
+
+    await page.getByText('Waiting for your device').waitFor();
+    await page.screenshot({ path: `${TEST_OUTPUT}web-waiting-for-device.png`, fullPage: true });
+    await page.getByRole('button', { name: 'I approved it' }).click();
+
+    await page.getByRole('heading', { name: 'Your bank is connected' }).waitFor();
+  }, 60_000);
+
+  it('shows a wrong answer as the gateway wrote it, and asks the question again', async () => {
+    const page = await logIn('Greatday');
+    await page.getByLabel('Your answer').fill('Toronto');
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await page.screenshot({ path: `${TEST_OUTPUT}web-wrong-answer.png`, fullPage: true });
+    expect(await alert.innerText()).toBe('The answer was not accepted. Try again.');
+    expect(await page.getByRole('group', { name: 'What city were you born in?' }).count()).toBe(1);
+
+    await page.getByLabel('Your answer').fill('Montreal');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('group', { name: 'What shape do people like most?' }).waitFor();
+  }, 60_000);
+
+  it('shows refused credentials on the credentials screen', async () => {
+    const page = await logIn('test_invalid_login');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toBe('The login is not valid for this institution.');
+    expect(await page.getByRole('button', { name: 'Connect' }).isVisible()).toBe(true);
+  }, 60_000);
+});
