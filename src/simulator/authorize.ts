@@ -18,6 +18,7 @@ import {
   AUTHORIZE_LINKS,
   BAD_GATEWAY_HTML,
   DATA_LINKS,
+  type FaultReply,
   flinksError,
   INVALID_AUTHORIZE_TOKEN,
   invalidRequest,
@@ -32,6 +33,8 @@ export interface FlinksServiceConfig {
   readonly tokenLifetimeMs: number;
   readonly sessionIdleMs: number;
   readonly sessions: SessionStore;
+  /** Accept any non-empty `flinks-auth-key` on /Authorize (see SimulatorOptions). */
+  readonly anyAuthorizeToken?: boolean;
 }
 
 export type ParsedBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
@@ -93,6 +96,22 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
     SEEDED_LOGINS.map((login) => [login.loginId.toLowerCase(), login]),
   );
   const refusedOnce = new Set<string>();
+  const faultedOnce = new Set<string>();
+
+  /**
+   * The fault a fault user's call gets now, or undefined when its once-fault has passed. A
+   * trickled body carries the normal answer, made only then (it opens a session).
+   */
+  function faultOf(user: SimulatorUser | undefined, normal: () => Reply): FaultReply | undefined {
+    if (user?.flow.kind !== 'fault') return undefined;
+    const key = user.username.toLowerCase();
+    if (user.flow.once && faultedOnce.has(key)) return undefined;
+    faultedOnce.add(key);
+    const { fault } = user.flow;
+    return fault === 'trickle'
+      ? { kind: 'fault', fault, normal: normal() }
+      : { kind: 'fault', fault };
+  }
 
   function generateAuthorizeToken(authKey: string | undefined): Reply {
     if (authKey !== config.secretKey) {
@@ -107,6 +126,7 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
 
   function consumeToken(authKey: string | undefined): boolean {
     if (authKey === undefined) return false;
+    if (config.anyAuthorizeToken) return authKey !== '';
     const expiresAt = tokens.get(authKey);
     tokens.delete(authKey);
     return expiresAt !== undefined && config.now() < expiresAt;
@@ -167,6 +187,10 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
   function openCached(loginId: string, options: RequestOptions): Reply {
     const login = logins.get(loginId.toLowerCase());
     if (login === undefined) return unknownLogin();
+    const fault = faultOf(findUser(login.username), () =>
+      successReply(login, openSession(login, options.tag), options.tag),
+    );
+    if (fault) return fault;
     if (login.failure) {
       // In cached mode the RequestId of QUESTION_NOT_FOUND still opens the cached data (FACTS.md).
       return loginFailure(login.failure, () => openSession(login, options.tag));
@@ -248,6 +272,11 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
         return { kind: 'html', status: 502, body: BAD_GATEWAY_HTML };
       case 'broken-contract':
         return json(200, { Links: DATA_LINKS, HttpStatusCode: 200, Institution: INSTITUTION });
+      case 'fault':
+        return (
+          faultOf(user, () => succeed(user, randomUUID(), options.tag)) ??
+          succeed(user, randomUUID(), options.tag)
+        );
       case 'token-refused': {
         const key = user.username.toLowerCase();
         if (!flow.once || !refusedOnce.has(key)) {

@@ -1,6 +1,7 @@
 import { PASSWORD, SEEDED_LOGINS, USERS } from './users.ts';
 
 export { SIMULATOR_API_KEY, SIMULATOR_CUSTOMER_ID, SIMULATOR_SECRET_KEY } from './credentials.ts';
+export { FAULT_KINDS, type FaultKind, type Faults, faultsFromEnv } from './faults.ts';
 export {
   createSimulator,
   type RunningSimulator,

@@ -2,9 +2,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createFlinksService, type ParsedBody } from './authorize.ts';
 import { SIMULATOR_API_KEY, SIMULATOR_CUSTOMER_ID, SIMULATOR_SECRET_KEY } from './credentials.ts';
 import { createDataService } from './data.ts';
+import { type FaultKind, type Faults, HTML_5XX, seededRandom } from './faults.ts';
 import { toJsonText } from './money.ts';
 import type { SessionStore } from './sessions.ts';
-import { flinksError, json, type Reply } from './wire.ts';
+import { type FaultReply, flinksError, json, type Reply } from './wire.ts';
 
 export interface SimulatorOptions {
   /** The key `/GenerateAuthorizeToken` accepts in `flinks-auth-key`. Default SIMULATOR_SECRET_KEY. */
@@ -29,6 +30,15 @@ export interface SimulatorOptions {
   detailDelayMs?: number;
   /** How long test_pending's and test_dispatched's first GetAccountsDetail stays 202. Default 20,000 ms. */
   pendingDelayMs?: number;
+  /** Faults for every request (load runs); change them later with `setFaults`. Default none. */
+  faults?: Faults;
+  /**
+   * Accept any non-empty `flinks-auth-key` on /Authorize, as if minted: lets a benchmark measure
+   * one /Authorize round trip on its own. Default false.
+   */
+  anyAuthorizeToken?: boolean;
+  /** Keep every call in `calls` (tests). False keeps only the counts, for long load runs. Default true. */
+  recordCalls?: boolean;
 }
 
 export interface SimulatorCall {
@@ -42,6 +52,8 @@ export interface SimulatorCall {
   apiKey: string | undefined;
   /** The parsed JSON body; the raw text when it is not JSON; undefined when empty. */
   body: unknown;
+  /** The fault the call was answered with (`status` is 0 for a reset); absent for a normal answer. */
+  fault?: FaultKind;
 }
 
 export interface Simulator {
@@ -51,6 +63,10 @@ export interface Simulator {
   readonly calls: SimulatorCall[];
   countCalls(endpoint?: string): number;
   clearCalls(): void;
+  /** Replaces the global faults (`{}` turns them off); the failure draw restarts from its seed. */
+  setFaults(faults: Faults): void;
+  /** The global faults in force. */
+  readonly faults: Readonly<Faults>;
 }
 
 export interface RunningSimulator {
@@ -59,6 +75,13 @@ export interface RunningSimulator {
   simulator: Simulator;
   /** Stops listening and closes every connection, keep-alive ones included. */
   close(): Promise<void>;
+  /**
+   * Like close, but `start` may listen again: meanwhile connections to the port are refused
+   * (Flinks down).
+   */
+  stop(): Promise<void>;
+  /** Listens again on the same host and port after `stop`. */
+  start(): Promise<void>;
 }
 
 export interface StartSimulatorOptions extends SimulatorOptions {
@@ -140,7 +163,7 @@ function waitWhileOpen(res: ServerResponse, ms: number): Promise<boolean> {
   });
 }
 
-function write(res: ServerResponse, reply: Reply): void {
+function write(res: ServerResponse, reply: Exclude<Reply, FaultReply>): void {
   if (reply.kind === 'html') {
     res.writeHead(reply.status, { 'content-type': 'text/html; charset=utf-8' });
     res.end(reply.body);
@@ -153,6 +176,107 @@ function write(res: ServerResponse, reply: Reply): void {
     'content-length': Buffer.byteLength(payload),
   });
   res.end(payload);
+}
+
+const TOO_MANY_REQUESTS_MESSAGE = 'Too many requests. Please try again later.';
+
+/** Writes a fault; resolves once it is on the wire (a trickle takes its time) or the client left. */
+async function writeFault(
+  res: ServerResponse,
+  reply: FaultReply,
+  faults: Readonly<Faults>,
+): Promise<void> {
+  switch (reply.fault) {
+    case '502':
+    case '503':
+      res.writeHead(Number(reply.fault), { 'content-length': 0 });
+      res.end();
+      return;
+    case '502-html':
+    case '503-html':
+      write(res, {
+        kind: 'html',
+        status: reply.fault === '502-html' ? 502 : 503,
+        body: HTML_5XX[reply.fault === '502-html' ? 502 : 503],
+      });
+      return;
+    case '429':
+      write(
+        res,
+        flinksError(
+          429,
+          'TOO_MANY_REQUESTS',
+          TOO_MANY_REQUESTS_MESSAGE,
+          {},
+          {
+            'retry-after': String(faults.retryAfterSeconds ?? 1),
+          },
+        ),
+      );
+      return;
+    case 'malformed-json': {
+      const payload = '{"Links":[{"rel":"AccountsDetail","href":"/GetAccountsDetail"},{"rel":"Acc';
+      res.writeHead(200, {
+        'content-type': JSON_CONTENT_TYPE,
+        'content-length': Buffer.byteLength(payload),
+      });
+      res.end(payload);
+      return;
+    }
+    case 'cut-body': {
+      const payload = Buffer.from(toJsonText(normalBody(reply)));
+      res.writeHead(200, { 'content-type': JSON_CONTENT_TYPE, 'content-length': payload.length });
+      await new Promise<void>((resolve) =>
+        res.write(payload.subarray(0, payload.length >> 1), () => resolve()),
+      );
+      res.socket?.destroy();
+      return;
+    }
+    case 'reset':
+      res.socket?.resetAndDestroy();
+      return;
+    case 'trickle': {
+      const normal = reply.normal?.kind === 'json' ? reply.normal : json(200, normalBody(reply));
+      const payload = Buffer.from(toJsonText(normal.body));
+      res.writeHead(normal.status, {
+        ...normal.headers,
+        'content-type': JSON_CONTENT_TYPE,
+        'content-length': payload.length,
+      });
+      for (let at = 0; at < payload.length; at += 1) {
+        if (at > 0 && !(await waitWhileOpen(res, faults.trickleIntervalMs ?? 1_000))) return;
+        res.write(payload.subarray(at, at + 1));
+      }
+      res.end();
+      return;
+    }
+  }
+}
+
+/** What a cut or trickled body holds when no normal answer was made: a 200 of the right size. */
+function normalBody(reply: FaultReply): unknown {
+  if (reply.normal?.kind === 'json') return reply.normal.body;
+  return { HttpStatusCode: 200, Token: '00000000-0000-4000-8000-000000000000' };
+}
+
+function statusOf(reply: Reply): number {
+  if (reply.kind !== 'fault') return reply.status;
+  switch (reply.fault) {
+    case 'reset':
+      return 0;
+    case '429':
+      return 429;
+    case '502':
+    case '502-html':
+      return 502;
+    case '503':
+    case '503-html':
+      return 503;
+    default:
+      return reply.normal?.kind === 'json' || reply.normal?.kind === 'html'
+        ? reply.normal.status
+        : 200;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -171,6 +295,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     tokenLifetimeMs: options.tokenLifetimeMs ?? 30 * 60 * 1000,
     sessionIdleMs: options.sessionIdleMs ?? 8 * 60 * 1000,
     sessions,
+    anyAuthorizeToken: options.anyAuthorizeToken ?? false,
   });
   const data = createDataService({
     now,
@@ -180,6 +305,20 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     pendingDelayMs: options.pendingDelayMs ?? 20_000,
   });
   const calls: SimulatorCall[] = [];
+  const counts = new Map<string, number>();
+  const recordCalls = options.recordCalls ?? true;
+  let faults: Readonly<Faults> = { ...options.faults };
+  let draw = seededRandom(faults.seed ?? 1);
+
+  /** A global fault for a call to a known endpoint, or undefined. */
+  function globalFault(endpoint: string | undefined): FaultKind | undefined {
+    if (endpoint === undefined) return undefined;
+    if (endpoint === 'GenerateAuthorizeToken' && faults.tokenFault) return faults.tokenFault;
+    const rate = faults.failureRate ?? 0;
+    if (rate <= 0 || draw() >= rate) return undefined;
+    const kinds = faults.failureKinds?.length ? faults.failureKinds : (['503'] as const);
+    return kinds[Math.floor(draw() * kinds.length)] ?? kinds[0];
+  }
 
   interface Received {
     readonly method: string;
@@ -259,15 +398,27 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const apiKey = header(req, 'x-api-key');
     const parsed = received.text === '' ? undefined : parseBody(received.text);
     let outcome: { endpoint: string | undefined; reply: Reply };
+    const known = ENDPOINTS.find(
+      ({ name }) => name.toLowerCase() === ROUTE.exec(path)?.[2]?.toLowerCase(),
+    )?.name;
+    // A global fault stands in front of Flinks, like a proxy: the call does not reach it, so no
+    // token is spent, except a trickle, which is Flinks' own answer sent slowly.
+    const injected = globalFault(known);
     try {
-      outcome = route({
-        method,
-        path,
-        authKey,
-        apiKey,
-        body: received,
-        parsed: parsed ?? { ok: false },
-      });
+      outcome =
+        injected && injected !== 'trickle'
+          ? { endpoint: known, reply: { kind: 'fault', fault: injected } }
+          : route({
+              method,
+              path,
+              authKey,
+              apiKey,
+              body: received,
+              parsed: parsed ?? { ok: false },
+            });
+      if (injected === 'trickle' && outcome.reply.kind !== 'fault') {
+        outcome = { ...outcome, reply: { kind: 'fault', fault: 'trickle', normal: outcome.reply } };
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       outcome = {
@@ -276,19 +427,23 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       };
     }
     const { reply } = outcome;
-    if (reply.kind === 'json' && reply.delayMs !== undefined) {
-      if (!(await waitWhileOpen(res, reply.delayMs))) return;
-    }
+    const delayMs = (faults.latencyMs ?? 0) + (reply.kind === 'json' ? (reply.delayMs ?? 0) : 0);
+    if (delayMs > 0 && !(await waitWhileOpen(res, delayMs))) return;
     if (res.destroyed) return;
-    write(res, reply);
-    calls.push({
-      endpoint: outcome.endpoint ?? path.split('/').filter(Boolean).at(-1) ?? '',
+    const endpoint = outcome.endpoint ?? path.split('/').filter(Boolean).at(-1) ?? '';
+    counts.set(endpoint, (counts.get(endpoint) ?? 0) + 1);
+    const call: SimulatorCall = {
+      endpoint,
       method,
-      status: reply.status,
+      status: statusOf(reply),
       authKey,
       apiKey,
       body: parsed === undefined ? undefined : parsed.ok ? parsed.value : received.text,
-    });
+      ...(reply.kind === 'fault' ? { fault: reply.fault } : {}),
+    };
+    if (recordCalls) calls.push(call);
+    if (reply.kind === 'fault') await writeFault(res, reply, faults);
+    else write(res, reply);
   }
 
   return {
@@ -299,12 +454,21 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     },
     calls,
     countCalls(endpoint) {
-      return endpoint === undefined
-        ? calls.length
-        : calls.filter((call) => call.endpoint === endpoint).length;
+      if (endpoint !== undefined) return counts.get(endpoint) ?? 0;
+      let total = 0;
+      for (const count of counts.values()) total += count;
+      return total;
     },
     clearCalls() {
       calls.length = 0;
+      counts.clear();
+    },
+    setFaults(next) {
+      faults = { ...next };
+      draw = seededRandom(faults.seed ?? 1);
+    },
+    get faults() {
+      return faults;
     },
   };
 }
@@ -315,27 +479,40 @@ export async function startSimulator(
   const { port = 0, host = '127.0.0.1', ...simulatorOptions } = options;
   const simulator = createSimulator(simulatorOptions);
   const server = createServer(simulator.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (on: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(on, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  await listen(port);
   const address = server.address();
   if (address === null || typeof address === 'string') {
     throw new Error(`The simulator is not listening on a TCP port: ${String(address)}`);
   }
+  const stop = () =>
+    new Promise<void>((resolve, reject) => {
+      if (!server.listening) {
+        resolve();
+        return;
+      }
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections();
+    });
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     simulator,
     close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
+      closing ??= stop();
       return closing;
+    },
+    stop,
+    async start() {
+      if (closing) throw new Error('The simulator is closed; stop() it to start it again');
+      if (!server.listening) await listen(address.port);
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   type Round,
   SHAPE_QUESTION,
 } from './challenges.ts';
+import type { FaultKind } from './faults.ts';
 import { RED_SECURITY_IMAGE, SECURITY_IMAGES } from './images.ts';
 
 export const PASSWORD = 'Everyday';
@@ -37,7 +38,9 @@ export type LiveFlow =
   | { readonly kind: 'bad-gateway' }
   | { readonly kind: 'broken-contract' }
   | { readonly kind: 'slow'; readonly delayMs: number }
-  | { readonly kind: 'token-refused'; readonly once: boolean };
+  | { readonly kind: 'token-refused'; readonly once: boolean }
+  /** A fault (faults.ts); with `once`, only the first call on the username, later ones are 200. */
+  | { readonly kind: 'fault'; readonly fault: FaultKind; readonly once: boolean };
 
 export type MfaFlow = Extract<LiveFlow, { kind: 'mfa' }>;
 
@@ -396,6 +399,64 @@ export const USERS: readonly SimulatorUser[] = [
     triggers: 'Always 401 "You must provide a valid authorize token" (no FlinksCode)',
     flow: { kind: 'token-refused', once: false },
   },
+  {
+    username: 'fault_502',
+    triggers: '502 with an empty body',
+    flow: { kind: 'fault', fault: '502', once: false },
+  },
+  {
+    username: 'fault_502_html',
+    triggers: '502 with an HTML body (text/html)',
+    flow: { kind: 'fault', fault: '502-html', once: false },
+  },
+  {
+    username: 'fault_503',
+    triggers: '503 with an empty body',
+    flow: { kind: 'fault', fault: '503', once: false },
+  },
+  {
+    username: 'fault_503_html',
+    triggers: '503 with an HTML body (text/html)',
+    flow: { kind: 'fault', fault: '503-html', once: false },
+  },
+  {
+    username: 'fault_503_once',
+    triggers:
+      "The first call on it in the simulator's lifetime (login, cached or refresh) is 503 with an empty body; later ones are 200",
+    flow: { kind: 'fault', fault: '503', once: true },
+  },
+  {
+    username: 'fault_429',
+    triggers: "429 TOO_MANY_REQUESTS with Retry-After (the faults' retryAfterSeconds, default 1)",
+    flow: { kind: 'fault', fault: '429', once: false },
+  },
+  {
+    username: 'fault_malformed_json',
+    triggers: '200 with content-type JSON and a body that is not JSON',
+    flow: { kind: 'fault', fault: 'malformed-json', once: false },
+  },
+  {
+    username: 'fault_cut_body',
+    triggers: '200 whose content-length promises more than is sent; then the socket is destroyed',
+    flow: { kind: 'fault', fault: 'cut-body', once: false },
+  },
+  {
+    username: 'fault_reset',
+    triggers: 'The connection is reset before any response byte',
+    flow: { kind: 'fault', fault: 'reset', once: false },
+  },
+  {
+    username: 'fault_reset_once',
+    triggers:
+      "The first call on it in the simulator's lifetime is a reset connection; later ones are 200",
+    flow: { kind: 'fault', fault: 'reset', once: true },
+  },
+  {
+    username: 'fault_trickle',
+    triggers:
+      '200 whose body arrives one byte per trickleIntervalMs (default 1,000 ms): trips a body timeout',
+    flow: { kind: 'fault', fault: 'trickle', once: false },
+  },
 ];
 
 export const SEEDED_LOGINS: readonly SeededLogin[] = [
@@ -444,6 +505,72 @@ export const SEEDED_LOGINS: readonly SeededLogin[] = [
       message:
         'The login has been disabled by the financial institution. The user must contact their bank.',
     },
+  },
+  {
+    loginId: '1f940902-0efb-4c04-acb4-7020b886a13c',
+    username: 'fault_502',
+    triggers: 'Cached and refresh: as a login of fault_502',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
+  },
+  {
+    loginId: 'd7350803-4b93-48c7-a22e-20b5e749f90c',
+    username: 'fault_502_html',
+    triggers: 'Cached and refresh: as a login of fault_502_html',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
+  },
+  {
+    loginId: '01c43504-0dd3-4380-8110-29ec58615437',
+    username: 'fault_503',
+    triggers: 'Cached and refresh: as a login of fault_503',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
+  },
+  {
+    loginId: '908272b6-ccd4-4781-8c68-9eb1416719b4',
+    username: 'fault_503_html',
+    triggers: 'Cached and refresh: as a login of fault_503_html',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
+  },
+  {
+    loginId: '3cd91d9f-3ca9-4a12-9cfc-bf18d0131e73',
+    username: 'fault_503_once',
+    triggers: 'Cached and refresh: as a login of fault_503_once',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
+  },
+  {
+    loginId: '9172a752-dc67-473a-9b22-89e7360569fb',
+    username: 'fault_429',
+    triggers: 'Cached and refresh: as a login of fault_429',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
+  },
+  {
+    loginId: 'c87147e0-5458-4f33-ae66-8b95c6166364',
+    username: 'fault_malformed_json',
+    triggers: 'Cached and refresh: as a login of fault_malformed_json',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
+  },
+  {
+    loginId: '4c7a6abd-1d3e-4d5d-82f4-715a052c8672',
+    username: 'fault_cut_body',
+    triggers: 'Cached and refresh: as a login of fault_cut_body',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
+  },
+  {
+    loginId: '8f4ed72b-7689-4df6-9285-cfcfb5ed18f6',
+    username: 'fault_reset',
+    triggers: 'Cached and refresh: as a login of fault_reset',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
+  },
+  {
+    loginId: '1900c772-c58d-4214-8295-c74ba9649936',
+    username: 'fault_reset_once',
+    triggers: 'Cached and refresh: as a login of fault_reset_once',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
+  },
+  {
+    loginId: 'de025f1e-a0f7-4ca7-a7c5-4981a0a24f77',
+    username: 'fault_trickle',
+    triggers: 'Cached and refresh: as a login of fault_trickle',
+    lastRefresh: '2025-03-11T09:20:00.0000000',
   },
 ];
 

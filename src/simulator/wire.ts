@@ -1,3 +1,5 @@
+import type { FaultKind } from './faults.ts';
+
 export interface JsonReply {
   readonly kind: 'json';
   readonly status: number;
@@ -12,7 +14,15 @@ export interface HtmlReply {
   readonly body: string;
 }
 
-export type Reply = JsonReply | HtmlReply;
+/** A response that goes wrong on the wire (faults.ts); `status` is what the call log records. */
+export interface FaultReply {
+  readonly kind: 'fault';
+  readonly fault: FaultKind;
+  /** The normal answer, which a trickled body sends slowly. */
+  readonly normal?: Reply;
+}
+
+export type Reply = JsonReply | HtmlReply | FaultReply;
 
 export function json(
   status: number,

@@ -25,8 +25,9 @@ describe('LoginIds', () => {
   const refresh = (loginId: string, extra = {}) =>
     flinks.authorize({ LoginId: loginId, MostRecentCached: false, Save: true, ...extra });
 
-  it('seeds five GUID-shaped LoginIds', () => {
-    expect(SIMULATOR_LOGIN_IDS).toHaveLength(5);
+  it('seeds five GUID-shaped LoginIds besides those of the fault users', () => {
+    const faultUsers = SIMULATOR_LOGIN_IDS.filter((login) => login.username.startsWith('fault_'));
+    expect(SIMULATOR_LOGIN_IDS).toHaveLength(5 + faultUsers.length);
     for (const login of SIMULATOR_LOGIN_IDS) expect(login.loginId).toMatch(GUID);
   });
 
