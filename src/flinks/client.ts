@@ -4,6 +4,15 @@ import type { z } from 'zod';
 import { type GatewayError, InstitutionUnavailableError, RateLimitedError } from '../errors.ts';
 import { AccountsBody, PendingBody, parseJsonExact, StatementsBody } from './data-wire.ts';
 import { errorFromFlinksCode, FlinksContractError } from './errors.ts';
+import {
+  type BreakerOptions,
+  type BreakerState,
+  FlinksUnreachableError,
+  markTransient,
+  Resilience,
+  type RetryOptions,
+} from './resilience.ts';
+import { TokenPool } from './token-pool.ts';
 import type {
   Account,
   AccountStatements,
@@ -43,7 +52,25 @@ export interface FlinksClientOptions {
   maxResponseBytes?: number;
   /** Replaces the client's own keep-alive Pool (tests pass an undici MockAgent). */
   dispatcher?: Dispatcher;
+  /** Connections the Pool may open to Flinks. */
+  connections?: number;
+  retry?: Partial<RetryOptions>;
+  breaker?: Partial<BreakerOptions>;
+  /** Most pre-minted /Authorize tokens kept ready; 0 mints every token inline. */
+  tokenPoolSize?: number;
+  metrics?: FlinksMetrics;
   logger?: Logger;
+}
+
+/** What the client reports of each upstream exchange; implemented with Prometheus in metrics.ts. */
+export interface FlinksMetrics {
+  upstream(
+    endpoint: string,
+    status: number | 'error',
+    flinksCode: string | null,
+    seconds: number,
+  ): void;
+  retry(endpoint: string): void;
 }
 
 interface RawResponse {
@@ -63,6 +90,9 @@ export class FlinksClient {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #logger: Logger | undefined;
+  readonly #metrics: FlinksMetrics | undefined;
+  readonly #resilience: Resilience;
+  readonly #tokens: TokenPool;
 
   constructor(options: FlinksClientOptions) {
     const base = new URL(options.baseUrl);
@@ -73,6 +103,21 @@ export class FlinksClient {
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
     this.#maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
     this.#logger = options.logger;
+    this.#metrics = options.metrics;
+    this.#resilience = new Resilience({
+      retry: options.retry,
+      breaker: options.breaker,
+      onRetry: (endpoint) => this.#metrics?.retry(endpoint),
+    });
+    this.#tokens = new TokenPool({
+      mint: (signal) => this.generateAuthorizeToken(signal),
+      maxSize: options.tokenPoolSize,
+      onError: (error) =>
+        this.#logger?.debug(
+          { err: { message: (error as Error).message } },
+          'token prefetch failed',
+        ),
+    });
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher =
       options.dispatcher ??
@@ -81,11 +126,28 @@ export class FlinksClient {
         headersTimeout: this.#timeouts.headersMs,
         bodyTimeout: this.#timeouts.bodyMs,
         keepAliveTimeout: 30_000,
+        connections: options.connections ?? 128,
       });
   }
 
-  /** Mints a one-time /Authorize token with the secret key. */
-  async generateAuthorizeToken(signal?: AbortSignal): Promise<string> {
+  /** The circuit breaker of this origin: `open` while Flinks is failing. */
+  get breakerState(): BreakerState {
+    return this.#resilience.state;
+  }
+
+  /** Pre-minted tokens ready now. */
+  get tokenPoolSize(): number {
+    return this.#tokens.size;
+  }
+
+  /** Mints a one-time /Authorize token with the secret key, retrying transient failures. */
+  generateAuthorizeToken(signal?: AbortSignal): Promise<string> {
+    return this.#resilience.retrying('GenerateAuthorizeToken', signal, () =>
+      this.#mintToken(signal),
+    );
+  }
+
+  async #mintToken(signal?: AbortSignal): Promise<string> {
     const response = await this.#post(
       'GenerateAuthorizeToken',
       { 'flinks-auth-key': this.#secretKey },
@@ -105,16 +167,27 @@ export class FlinksClient {
   }
 
   /**
-   * Calls /Authorize with a fresh one-time token. A 401 without a FlinksCode means Flinks refused
-   * the token (FACTS.md), and the request was not processed: it is sent once more with a new token.
+   * Calls /Authorize with a fresh one-time token. Only cached mode is retried after a transient
+   * failure: it reads stored data. A live login or an MFA answer is never replayed, because the
+   * first attempt may have reached the bank, and a second login attempt or a second answer can
+   * lock the user's bank account.
    */
-  async authorize(
-    authorizeRequest: AuthorizeRequest,
-    signal?: AbortSignal,
-  ): Promise<AuthorizeOutcome> {
+  authorize(authorizeRequest: AuthorizeRequest, signal?: AbortSignal): Promise<AuthorizeOutcome> {
     const body = JSON.stringify(authorizeBody(authorizeRequest));
+    const once = () => this.#authorizeOnce(body, signal);
+    return authorizeRequest.mode === 'cached'
+      ? this.#resilience.retrying('Authorize', signal, once)
+      : once();
+  }
+
+  /**
+   * A 401 without a FlinksCode means Flinks refused the token (FACTS.md) and did not process the
+   * request: it is sent once more with a new token, whatever the mode.
+   */
+  async #authorizeOnce(body: string, signal?: AbortSignal): Promise<AuthorizeOutcome> {
+    this.#resilience.rejectIfOpen('Authorize');
     for (let attempt = 1; ; attempt++) {
-      const token = await this.generateAuthorizeToken(signal);
+      const token = await this.#tokens.take(signal);
       const response = await this.#post('Authorize', { 'flinks-auth-key': token }, body, signal);
       if (response.status === 401 && flinksCodeOf(response) === null) {
         if (attempt === 1) {
@@ -204,6 +277,7 @@ export class FlinksClient {
   }
 
   async close(): Promise<void> {
+    this.#tokens.close();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
@@ -220,13 +294,17 @@ export class FlinksClient {
         endpoint,
       });
     }
-    const response = await this.#send(
-      method,
-      endpoint,
-      path,
-      { 'x-api-key': this.#apiKey },
-      body === undefined ? undefined : JSON.stringify(body),
-      signal,
+    const apiKey = this.#apiKey;
+    // Data calls read, or start gathering, data Flinks already holds: safe to send twice.
+    const response = await this.#resilience.retrying(endpoint, signal, () =>
+      this.#send(
+        method,
+        endpoint,
+        path,
+        { 'x-api-key': apiKey },
+        body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      ),
     );
     if (response.status === 200) return response;
     if (response.status === 202) {
@@ -341,7 +419,26 @@ export class FlinksClient {
     return this.#send('POST', endpoint, endpoint, headers, body, signal);
   }
 
-  async #send(
+  /**
+   * One HTTP exchange, through the origin's circuit breaker. A 5xx answer is thrown here, as a
+   * transient error, so that the breaker and the retries see it; other statuses are returned.
+   */
+  #send(
+    method: 'GET' | 'POST',
+    endpoint: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawResponse> {
+    return this.#resilience.guard(endpoint, async () => {
+      const response = await this.#exchange(method, endpoint, path, headers, body, signal);
+      if (response.status >= 500) throw markTransient(this.#failure(endpoint, response));
+      return response;
+    });
+  }
+
+  async #exchange(
     method: 'GET' | 'POST',
     endpoint: string,
     path: string,
@@ -350,6 +447,8 @@ export class FlinksClient {
     signal: AbortSignal | undefined,
   ): Promise<RawResponse> {
     const started = performance.now();
+    let status: number | 'error' = 'error';
+    let flinksCode: string | null = null;
     try {
       const response = await request(`${this.#origin}${this.#basePath}/${path}`, {
         dispatcher: this.#dispatcher,
@@ -367,13 +466,12 @@ export class FlinksClient {
           status: response.statusCode,
         });
       }
-      this.#logger?.debug(
-        { endpoint, status: response.statusCode, ms: Math.round(performance.now() - started) },
-        'flinks call',
-      );
-      return { status: response.statusCode, headers: response.headers, text };
+      status = response.statusCode;
+      const raw = { status, headers: response.headers, text };
+      if (status >= 300) flinksCode = flinksCodeOf(raw);
+      return raw;
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
+      if (signal?.aborted) throw aborted(signal.reason);
       if (error instanceof FlinksContractError) throw error;
       this.#logger?.warn(
         {
@@ -382,14 +480,31 @@ export class FlinksClient {
         },
         'flinks unreachable',
       );
-      throw new InstitutionUnavailableError(
+      throw new FlinksUnreachableError(
         isTimeout(error)
           ? 'Flinks did not answer in time. Try again later.'
           : 'Flinks could not be reached. Try again later.',
         { cause: error },
       );
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      this.#metrics?.upstream(endpoint, status, flinksCode, seconds);
+      this.#logger?.debug({ endpoint, status, ms: Math.round(seconds * 1000) }, 'flinks call');
     }
   }
+}
+
+/**
+ * What to throw when the caller's signal ended a call: the gateway's own per-request deadline is
+ * a typed timeout; anything else (the client went away) is rethrown as is.
+ */
+function aborted(reason: unknown): unknown {
+  if ((reason as { name?: unknown } | null)?.name === 'TimeoutError') {
+    return new InstitutionUnavailableError('Flinks did not answer in time. Try again later.', {
+      cause: reason,
+    });
+  }
+  return reason;
 }
 
 function authorizeBody(authorizeRequest: AuthorizeRequest): Record<string, unknown> {

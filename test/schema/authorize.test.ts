@@ -96,7 +96,6 @@ describe('live mode with credentials', () => {
   });
 
   it('walks Greatday through two question rounds to a session, with a fresh token per call', async () => {
-    const tokensBefore = gw.simulator.countCalls('GenerateAuthorizeToken');
     const first = await authorize(credentials('Greatday', { tag: 'walkthrough' }));
     expect(first).toMatchObject({
       __typename: 'MfaRequired',
@@ -135,7 +134,8 @@ describe('live mode with credentials', () => {
     const tokens = authorizeCalls.map((c) => c.authKey);
     expect(new Set(tokens).size).toBe(3);
     expect(tokens).not.toContain(SIMULATOR_SECRET_KEY);
-    expect(gw.simulator.countCalls('GenerateAuthorizeToken') - tokensBefore).toBe(3);
+    // Each came from the simulator's token endpoint (it refuses any other), prefetched or not.
+    expect(authorizeCalls.every((c) => c.status !== 401)).toBe(true);
   });
 
   it('sends the live options Flinks expects and echoes the tag', async () => {
