@@ -18,6 +18,10 @@ export interface Config {
     apiKey: string | null;
     timeouts: FlinksTimeouts;
   };
+  /** The longest one GraphQL request may take, upstream calls included. */
+  requestDeadlineMs: number;
+  /** On SIGTERM, how long in-flight requests may still run before connections are cut. */
+  shutdownGraceMs: number;
   data: {
     /** Longest one GraphQL request waits for pending account data. */
     waitMs: number;
@@ -79,6 +83,8 @@ const Env = z.object({
   FLINKS_CONNECT_TIMEOUT_MS: integer(1, TEN_MINUTES, 10_000),
   FLINKS_HEADERS_TIMEOUT_MS: integer(1, TEN_MINUTES, 120_000),
   FLINKS_BODY_TIMEOUT_MS: integer(1, TEN_MINUTES, 30_000),
+  REQUEST_DEADLINE_MS: integer(1_000, 600_000, 130_000),
+  SHUTDOWN_GRACE_MS: integer(0, 600_000, 25_000),
   DATA_WAIT_MS: integer(0, 120_000, 5_000),
   DATA_POLL_INTERVAL_MS: integer(100, 60_000, 1_000),
   AUTH_JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters (HS256)')),
@@ -150,6 +156,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         bodyMs: e.FLINKS_BODY_TIMEOUT_MS,
       },
     },
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     data: { waitMs: e.DATA_WAIT_MS, pollIntervalMs: e.DATA_POLL_INTERVAL_MS },
     auth: {
       jwtSecret: e.AUTH_JWT_SECRET ?? null,

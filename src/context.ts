@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuthorizeService } from './authorize/service.ts';
 import type { SessionData } from './data/service.ts';
+import type { GatewayMetrics } from './metrics.ts';
 
 /** What every resolver gets for one GraphQL request. */
 export interface Context {
@@ -10,6 +11,7 @@ export interface Context {
   /** This request's data loaders. */
   data: SessionData;
   logger: Logger;
+  metrics: GatewayMetrics | null;
   /** Aborted when the HTTP client goes away; passed to upstream calls. */
   signal: AbortSignal;
 }

@@ -1,4 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
+import { requestContext } from './request-context.ts';
 
 /**
  * Paths that may hold a secret, a password, a security answer or a token. The gateway does not log
@@ -29,6 +30,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       level,
       base: { service: 'flinks-gateway' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      mixin: () => {
+        const context = requestContext.getStore();
+        return context ? { requestId: context.requestId } : {};
+      },
     },
     destination,
   );

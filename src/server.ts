@@ -3,11 +3,13 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { type DocumentNode, Kind } from 'graphql';
 import {
   createGraphQLError,
   createYoga,
   maskError,
   type Plugin,
+  useReadinessCheck,
   type YogaServerInstance,
 } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -19,8 +21,10 @@ import type { Context } from './context.ts';
 import { DataService, type DataServiceOptions } from './data/service.ts';
 import { StatementLinks } from './data/statement-links.ts';
 import { GatewayError } from './errors.ts';
+import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
+import type { GatewayMetrics } from './metrics.ts';
 import { schema } from './schema/index.ts';
 import { type GatewayStore, MemoryStore } from './store.ts';
 import { useTrustedDocuments } from './trusted-documents.ts';
@@ -52,11 +56,19 @@ export interface GatewayOptions
    * a random key, so links work only on the instance that made them.
    */
   statementLinkKey?: Buffer;
+  /** The longest one GraphQL request may take, upstream calls included; 130 s by default. */
+  requestDeadlineMs?: number;
 }
 
 export interface GatewayDeps {
-  flinks: AuthorizeServiceOptions['flinks'] & DataServiceOptions['flinks'];
+  flinks: AuthorizeServiceOptions['flinks'] &
+    DataServiceOptions['flinks'] &
+    Partial<Pick<FlinksClient, 'breakerState' | 'tokenPoolSize'>>;
   logger: Logger;
+  /** Served at GET /metrics when given. */
+  metrics?: GatewayMetrics;
+  /** True once the process is shutting down: /readiness then answers 503. */
+  draining?: () => boolean;
   store?: GatewayStore;
   /** Replaces the authentication built from `options.auth` (tests). */
   authenticate?: Authenticate;
@@ -88,6 +100,8 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
     now: deps.now,
   });
   const principals = new WeakMap<Request, string>();
+  const { metrics } = deps;
+  const deadlineMs = options.requestDeadlineMs ?? 130_000;
 
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -124,6 +138,12 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       },
     },
     plugins: [
+      // Ready while Flinks' circuit is not open and the process is not draining.
+      useReadinessCheck({
+        endpoint: '/readiness',
+        check: () => !deps.draining?.() && deps.flinks.breakerState !== 'open',
+      }),
+      ...(metrics ? [useMetrics(metrics)] : []),
       useStatementDownloads(data, logger),
       useBodyLimit(LIMITS.maxBodyBytes),
       useAuthentication(deps.authenticate ?? createAuthenticate(options.auth), principals, {
@@ -151,15 +171,40 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
     ],
     context: ({ request }): Context => {
       const principal = principals.get(request) as string;
+      // Ends upstream work when the client goes away or the request outlives its deadline.
+      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(deadlineMs)]);
       return {
         principal,
         authorize,
-        data: data.forRequest(principal, request.signal),
+        data: data.forRequest(principal, signal),
         logger,
-        signal: request.signal,
+        metrics: metrics ?? null,
+        signal,
       };
     },
   });
+}
+
+/** Serves `GET /metrics` and counts operations by name. */
+function useMetrics(metrics: GatewayMetrics): Plugin {
+  return {
+    async onRequest({ url, fetchAPI, endResponse }) {
+      if (url.pathname !== '/metrics') return;
+      endResponse(
+        new fetchAPI.Response(await metrics.registry.metrics(), {
+          headers: { 'content-type': metrics.registry.contentType },
+        }),
+      );
+    },
+    onExecute({ args }) {
+      metrics.operation(args.operationName ?? operationNameOf(args.document));
+    },
+  };
+}
+
+function operationNameOf(document: DocumentNode): string | null {
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return operation?.kind === Kind.OPERATION_DEFINITION ? (operation.name?.value ?? null) : null;
 }
 
 /**

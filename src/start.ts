@@ -1,10 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ANONYMOUS_PRINCIPAL } from './auth.ts';
 import type { Config } from './config.ts';
 import { FlinksClient } from './flinks/client.ts';
+import { createMetrics } from './metrics.ts';
+import { requestContext, requestIdFrom } from './request-context.ts';
 import { createGateway, type GatewayOptions } from './server.ts';
 import { SIMULATOR_API_KEY, SIMULATOR_SECRET_KEY, startSimulator } from './simulator/index.ts';
 
@@ -27,6 +29,7 @@ export function gatewayOptions(config: Config, secretKey: string): GatewayOption
     trustedDocuments: config.trustedDocuments,
     dataWaitMs: config.data.waitMs,
     dataPollIntervalMs: config.data.pollIntervalMs,
+    requestDeadlineMs: config.requestDeadlineMs,
     // Derived, not random, so every instance with the same secret serves the others' links.
     statementLinkKey: createHmac('sha256', secretKey).update('statement download links').digest(),
   };
@@ -59,16 +62,33 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     );
   }
 
+  const metrics = createMetrics();
   const flinks = new FlinksClient({
     baseUrl: config.flinks.baseUrl ?? (simulator as NonNullable<typeof simulator>).url,
     customerId: config.flinks.customerId,
     secretKey,
     apiKey,
     timeouts: config.flinks.timeouts,
+    metrics: metrics.flinks,
     logger,
   });
-  const gateway = createGateway(gatewayOptions(config, secretKey), { flinks, logger });
-  const server = createServer(gateway);
+  metrics.watch(flinks);
+  let draining = false;
+  const gateway = createGateway(gatewayOptions(config, secretKey), {
+    flinks,
+    logger,
+    metrics,
+    draining: () => draining,
+  });
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    if (draining) res.setHeader('connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    requestContext.run({ requestId }, () => gateway(req, res));
+  });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -79,8 +99,15 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     url,
     simulatorUrl: simulator?.url ?? null,
     async close() {
+      draining = true;
+      // Answers still to come close their connection instead of keeping it alive.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // In-flight requests run to their end within the grace period, then connections are cut.
+      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+      await closed;
+      clearTimeout(grace);
       await flinks.close();
       await simulator?.close();
     },

@@ -13,6 +13,8 @@ describe('loadConfig', () => {
         secretKey: null,
         timeouts: { connectMs: 10_000, headersMs: 120_000, bodyMs: 30_000 },
       },
+      requestDeadlineMs: 130_000,
+      shutdownGraceMs: 25_000,
       data: { waitMs: 5_000, pollIntervalMs: 1_000 },
       rateLimitPerMinute: 30,
       corsOrigins: ['*'],

@@ -9,6 +9,7 @@ describe('gatewayOptions', () => {
       RATE_LIMIT_PER_MINUTE: '7',
       DATA_WAIT_MS: '1234',
       DATA_POLL_INTERVAL_MS: '250',
+      REQUEST_DEADLINE_MS: '60000',
       TRUSTED_DOCUMENTS: 'true',
       AUTH_JWT_SECRET: 'k'.repeat(32),
     });
@@ -21,6 +22,7 @@ describe('gatewayOptions', () => {
       trustedDocuments: true,
       dataWaitMs: 1234,
       dataPollIntervalMs: 250,
+      requestDeadlineMs: 60_000,
     });
   });
 

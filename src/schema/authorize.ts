@@ -4,6 +4,7 @@ import type { AuthorizeSuccessOutcome, FlinksLogin } from '../flinks/types.ts';
 import { builder } from './builder.ts';
 import { DataSession } from './data.ts';
 import { AUTHORIZE_ERRORS } from './errors.ts';
+import { observed } from './observed.ts';
 import { SecurityChallenge } from './security-challenge.ts';
 
 const Language = builder.enumType('Language', {
@@ -181,13 +182,15 @@ builder.mutationFields((t) => ({
     type: AuthorizeResult,
     description: 'Opens a Flinks session: cached, refresh by LoginId, or with bank credentials.',
     args: { input: t.arg({ type: AuthorizeInput, required: true }) },
-    resolve: (_, { input }, ctx) => ctx.authorize.authorize(ctx.principal, input, ctx.signal),
+    resolve: (_, { input }, ctx) =>
+      observed(ctx, 'authorize', ctx.authorize.authorize(ctx.principal, input, ctx.signal)),
   }),
   answerMfa: t.field({
     type: AuthorizeResult,
     description: 'Answers one MFA step; the result is another step, the session, or an error.',
     args: { input: t.arg({ type: AnswerMfaInput, required: true }) },
-    resolve: (_, { input }, ctx) => ctx.authorize.answerMfa(ctx.principal, input, ctx.signal),
+    resolve: (_, { input }, ctx) =>
+      observed(ctx, 'answerMfa', ctx.authorize.answerMfa(ctx.principal, input, ctx.signal)),
   }),
 }));
 

@@ -10,6 +10,7 @@ import {
 } from '../errors.ts';
 import type { Account, AccountHolder, Balance, Transaction } from '../flinks/types.ts';
 import { builder } from './builder.ts';
+import { observed } from './observed.ts';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -395,20 +396,23 @@ export const DataSession = builder.interfaceRef<{ requestId: string }>('DataSess
     accountsSummary: t.field({
       type: AccountsSummaryResult,
       description: 'The accounts with balances.',
-      resolve: (session, _args, ctx) => ctx.data.accountsSummary(session.requestId),
+      resolve: (session, _args, ctx) =>
+        observed(ctx, 'accountsSummary', ctx.data.accountsSummary(session.requestId)),
     }),
     accountsDetail: t.field({
       type: AccountsDetailResult,
       description:
         'The accounts with transactions and the detail asked for. Flinks often needs time: the gateway waits briefly, then answers DataPending.',
       args: { input: t.arg({ type: AccountsDetailInput }) },
-      resolve: (session, { input }, ctx) => ctx.data.accountsDetail(session.requestId, input ?? {}),
+      resolve: (session, { input }, ctx) =>
+        observed(ctx, 'accountsDetail', ctx.data.accountsDetail(session.requestId, input ?? {})),
     }),
     statements: t.field({
       type: StatementsResult,
       description: 'Statement documents, each with a short-lived download link.',
       args: { input: t.arg({ type: StatementsInput }) },
-      resolve: (session, { input }, ctx) => ctx.data.statements(session.requestId, input ?? {}),
+      resolve: (session, { input }, ctx) =>
+        observed(ctx, 'statements', ctx.data.statements(session.requestId, input ?? {})),
     }),
   }),
 });

@@ -1,0 +1,27 @@
+import type { Context } from '../context.ts';
+import { GatewayError } from '../errors.ts';
+
+const TYPENAME_BY_KIND: Record<string, string> = {
+  success: 'AuthorizeSuccess',
+  mfa: 'MfaRequired',
+  summary: 'AccountsSummary',
+  detail: 'AccountsDetail',
+  statements: 'Statements',
+  pending: 'DataPending',
+};
+
+/** Counts a field's result by `__typename` (error classes carry their GraphQL name), then passes it on. */
+export async function observed<T extends { kind: string }>(
+  ctx: Context,
+  field: string,
+  work: Promise<T>,
+): Promise<T> {
+  try {
+    const value = await work;
+    ctx.metrics?.result(field, TYPENAME_BY_KIND[value.kind] ?? value.kind);
+    return value;
+  } catch (error) {
+    ctx.metrics?.result(field, error instanceof GatewayError ? error.name : 'unexpected');
+    throw error;
+  }
+}
