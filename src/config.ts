@@ -17,6 +17,8 @@ export interface Config {
     secretKey: string | null;
     apiKey: string | null;
     timeouts: FlinksTimeouts;
+    /** Most connections open to Flinks at once; calls beyond it queue. */
+    connections: number;
   };
   /** The longest one GraphQL request may take, upstream calls included. */
   requestDeadlineMs: number;
@@ -83,6 +85,7 @@ const Env = z.object({
   FLINKS_CONNECT_TIMEOUT_MS: integer(1, TEN_MINUTES, 10_000),
   FLINKS_HEADERS_TIMEOUT_MS: integer(1, TEN_MINUTES, 120_000),
   FLINKS_BODY_TIMEOUT_MS: integer(1, TEN_MINUTES, 30_000),
+  FLINKS_CONNECTIONS: integer(1, 100_000, 256),
   REQUEST_DEADLINE_MS: integer(1_000, 600_000, 130_000),
   SHUTDOWN_GRACE_MS: integer(0, 600_000, 25_000),
   DATA_WAIT_MS: integer(0, 120_000, 5_000),
@@ -155,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         headersMs: e.FLINKS_HEADERS_TIMEOUT_MS,
         bodyMs: e.FLINKS_BODY_TIMEOUT_MS,
       },
+      connections: e.FLINKS_CONNECTIONS,
     },
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -69,6 +69,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     secretKey,
     apiKey,
     timeouts: config.flinks.timeouts,
+    connections: config.flinks.connections,
     metrics: metrics.flinks,
     logger,
   });

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
         customerId: TOOLBOX_CUSTOMER_ID,
         secretKey: null,
         timeouts: { connectMs: 10_000, headersMs: 120_000, bodyMs: 30_000 },
+        connections: 256,
       },
       requestDeadlineMs: 130_000,
       shutdownGraceMs: 25_000,

@@ -126,7 +126,7 @@ export class FlinksClient {
         headersTimeout: this.#timeouts.headersMs,
         bodyTimeout: this.#timeouts.bodyMs,
         keepAliveTimeout: 30_000,
-        connections: options.connections ?? 128,
+        connections: options.connections ?? 256,
       });
   }
 
