@@ -1,0 +1,354 @@
+/**
+ * npm run bench: (a) the simulator directly, (b) a minimal undici pass-through proxy, (c) a naive
+ * Yoga+Pothos server and (d) this gateway, measured in one run, interleaved round by round, at
+ * 0 ms and 50 ms of upstream latency; then 10,000 authorize calls in flight at 5 s of upstream
+ * latency, and a CPU profile of (d). Everything on 127.0.0.1; every load is bounded in time.
+ * `npm run bench -- --soak` (or `npm run soak`) runs the soak instead (soak.ts).
+ *
+ * Options: --rounds N (default 4), --seconds S per round (default 3), --inflight N (default
+ * 10000, 0 skips), --no-profile, --quick (1 round of 1 s, 1,000 in flight).
+ */
+import { mkdtempSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+import type { Usage } from './child.ts';
+import { closedLoop, type LoadResult, percentile, type Target } from './load.ts';
+import { PINNING, pin, type ServerProcess, startServer } from './processes.ts';
+import { summarizeProfile } from './profile.ts';
+import {
+  AUTHORIZE_PATH,
+  bearer,
+  GREATDAY,
+  graphqlBody,
+  startGatewayProcess,
+  startUpstream,
+  targets,
+} from './setup.ts';
+import { soak } from './soak.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '4' },
+    seconds: { type: 'string', default: '3' },
+    inflight: { type: 'string', default: '10000' },
+    'no-profile': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    'soak-seconds': { type: 'string', default: '60' },
+  },
+});
+
+type Key = 'a' | 'b' | 'c' | 'd';
+const KEYS: readonly Key[] = ['a', 'b', 'c', 'd'];
+const LABELS: Record<Key, string> = {
+  a: '(a) simulator directly',
+  b: '(b) undici pass-through',
+  c: '(c) naive Yoga+Pothos',
+  d: '(d) this gateway',
+};
+
+interface Totals {
+  requests: number;
+  ok: number;
+  failed: number;
+  seconds: number;
+  cpuUs: number;
+  latencies: number[];
+  tokenCalls: number;
+  authorizeCalls: number;
+}
+
+const emptyTotals = (): Totals => ({
+  requests: 0,
+  ok: 0,
+  failed: 0,
+  seconds: 0,
+  cpuUs: 0,
+  latencies: [],
+  tokenCalls: 0,
+  authorizeCalls: 0,
+});
+
+const cpuOf = (usage: Usage) => usage.cpu.user + usage.cpu.system;
+const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+interface Counts {
+  token: number;
+  authorize: number;
+}
+
+async function measure(
+  server: ServerProcess,
+  upstream: ServerProcess,
+  target: Target,
+  load: { concurrency: number; durationMs: number },
+  totals: Totals,
+): Promise<LoadResult> {
+  const before = await server.usage();
+  const countsBefore = await upstream.call<Counts>('counts');
+  const result = await closedLoop(target, load);
+  const after = await server.usage();
+  const countsAfter = await upstream.call<Counts>('counts');
+  totals.requests += result.requests;
+  totals.ok += result.ok;
+  totals.failed += result.failed;
+  totals.seconds += result.seconds;
+  totals.cpuUs += cpuOf(after) - cpuOf(before);
+  for (const latency of result.latencies) totals.latencies.push(latency);
+  totals.tokenCalls += countsAfter.token - countsBefore.token;
+  totals.authorizeCalls += countsAfter.authorize - countsBefore.authorize;
+  return result;
+}
+
+function table(
+  title: string,
+  totals: Record<Key, Totals>,
+  rss: Record<Key, number>,
+  direct: boolean,
+) {
+  console.log(`\n${title}`);
+  const rows = KEYS.map((key) => {
+    const t = totals[key];
+    const sorted = Float64Array.from(t.latencies).sort();
+    const upstreamCalls =
+      key === 'a' || !direct ? '-' : fixed((t.tokenCalls + t.authorizeCalls) / t.requests, 2);
+    return {
+      server: LABELS[key],
+      'req/s': fixed(t.requests / t.seconds, 0),
+      'p50 ms': fixed(percentile(sorted, 50), 2),
+      'p99 ms': fixed(percentile(sorted, 99), 2),
+      'CPU µs/req': fixed(t.cpuUs / t.requests, 0),
+      'peak RSS MB': fixed(rss[key] / 1024, 0),
+      'upstream calls/req': upstreamCalls,
+      'not ok': t.failed,
+    };
+  });
+  console.table(rows);
+  const rps = (key: Key) => totals[key].requests / totals[key].seconds;
+  console.log(
+    `(d)/(b) throughput ${fixed(rps('d') / rps('b'))}, (d)/(c) throughput ${fixed(rps('d') / rps('c'))}; ` +
+      `(d) upstream round trips per authorize: ${fixed(totals.d.tokenCalls / totals.d.requests)} GenerateAuthorizeToken + ${fixed(totals.d.authorizeCalls / totals.d.requests)} Authorize`,
+  );
+}
+
+async function inflight(upstream: ServerProcess, count: number, authorization: string) {
+  console.log(
+    `\n${count} authorize calls in flight at once, upstream latency 5,000 ms, a fresh gateway process:`,
+  );
+  await upstream.call('faults', { faults: { latencyMs: 5_000 } });
+  // One upstream connection per call in flight: HTTP/1.1 answers one request per connection at a time.
+  const gateway = await startGatewayProcess(upstream.url, {
+    env: { FLINKS_CONNECTIONS: String(count + 100) },
+  });
+  const countsBefore = await upstream.call<Counts>('counts');
+  const url = new URL(gateway.url);
+  // 500 connections with 20 requests pipelined on each: 10,000 sockets on the client side and
+  // 10,000 more on the gateway's upstream side would pass this machine's 20,000 open files.
+  const connections = Math.min(500, count);
+  const pool = new Pool(url.origin, {
+    connections,
+    pipelining: Math.ceil(count / connections),
+    // Bounded: a call not answered within 60 s counts as unanswered.
+    headersTimeout: 60_000,
+    bodyTimeout: 60_000,
+  });
+  const body = graphqlBody({ cached: { loginId: GREATDAY } });
+  const outcomes = new Map<string, number>();
+  const add = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    gateway.usage().then(
+      (usage) => {
+        peakRss = Math.max(peakRss, usage.rss);
+      },
+      () => undefined,
+    );
+  }, 500);
+  const started = performance.now();
+  const latencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: count }, async () => {
+      const sent = performance.now();
+      try {
+        const response = await pool.request({
+          path: url.pathname,
+          method: 'POST',
+          // Lets undici pipeline these POSTs; the benchmark never retries them.
+          idempotent: true,
+          headers: { 'content-type': 'application/json', authorization },
+          body,
+        });
+        const text = await response.body.text();
+        latencies.push(performance.now() - sent);
+        const typename = /"__typename":"(\w+)"/.exec(text)?.[1];
+        add(
+          typename
+            ? `${response.statusCode} ${typename}`
+            : `${response.statusCode} ${text.slice(0, 80)}`,
+        );
+      } catch (error) {
+        add(`no answer: ${(error as { code?: string }).code ?? String(error)}`);
+      }
+    }),
+  );
+  clearInterval(sampler);
+  const seconds = (performance.now() - started) / 1000;
+  const usage = await gateway.usage();
+  const countsAfter = await upstream.call<Counts>('counts');
+  await pool.close();
+  await gateway.exit();
+  await upstream.call('faults', { faults: {} });
+  const sorted = Float64Array.from(latencies).sort();
+  console.table([...outcomes.entries()].map(([outcome, requests]) => ({ outcome, requests })));
+  console.log(
+    `all ${count} settled in ${fixed(seconds, 1)} s; p50 ${fixed(percentile(sorted, 50) / 1000, 2)} s, ` +
+      `max ${fixed((sorted.at(-1) ?? Number.NaN) / 1000, 2)} s; gateway peak RSS ${fixed(usage.maxRssKb / 1024, 0)} MB ` +
+      `(sampled ${fixed(peakRss / 1024 / 1024, 0)} MB); upstream calls: ${countsAfter.token - countsBefore.token} GenerateAuthorizeToken, ` +
+      `${countsAfter.authorize - countsBefore.authorize} Authorize`,
+  );
+}
+
+async function profile(upstream: ServerProcess, authorization: string, seconds: number) {
+  const file = join(mkdtempSync(join(tmpdir(), 'gateway-profile-')), 'gateway.cpuprofile');
+  const gateway = await startGatewayProcess(upstream.url);
+  const target = targets({ a: '', b: '', c: '', d: gateway.url }, authorization).d;
+  try {
+    await closedLoop(target, { concurrency: 32, durationMs: 2_000 });
+    await gateway.call('profile-start');
+    const result = await closedLoop(target, { concurrency: 32, durationMs: seconds * 1000 });
+    await gateway.call('profile-stop', { file });
+    const summary = summarizeProfile(file, 25);
+    console.log(
+      `\nCPU profile of (d), warm, under 32 concurrent cached authorize calls at 0 ms upstream latency: ` +
+        `${result.requests} requests, ${fixed(summary.totalMs, 0)} ms of samples (${file})`,
+    );
+    console.log('self time by package:');
+    console.table(
+      summary.packages.map((entry) => ({
+        package: entry.name,
+        'self ms': fixed(entry.ms, 0),
+        share: `${fixed(entry.share * 100, 1)}%`,
+      })),
+    );
+    console.log('top functions by self time:');
+    console.table(
+      summary.functions.map((entry) => ({
+        function: entry.name,
+        where: entry.where,
+        'self ms': fixed(entry.ms, 0),
+        share: `${fixed(entry.share * 100, 1)}%`,
+      })),
+    );
+  } finally {
+    await gateway.exit();
+  }
+}
+
+async function benchmark() {
+  const rounds = args.quick ? 1 : Number(args.rounds);
+  const durationMs = (args.quick ? 1 : Number(args.seconds)) * 1000;
+  const inflightCount = args.quick ? 1_000 : Number(args.inflight);
+  pin(process.pid, 0);
+  console.log(
+    `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}; ` +
+      (PINNING
+        ? 'measured server on CPU 1, load generator and upstream simulator on CPU 0 (taskset)'
+        : 'no CPU pinning (one CPU or no taskset): the load generator competes with the server'),
+  );
+
+  const upstream = await startUpstream(0);
+  // (a) gets a simulator of its own on the measured CPU, as the server under test.
+  const direct = await startServer('simulator (a)', './servers/simulator.ts', { cpu: 1 });
+  const upstreamEnv = {
+    BENCH_UPSTREAM: upstream.url,
+    BENCH_AUTHORIZE_PATH: AUTHORIZE_PATH,
+  };
+  const proxy = await startServer('proxy', './servers/proxy.ts', { cpu: 1, env: upstreamEnv });
+  const naive = await startServer('naive', './servers/naive.ts', { cpu: 1, env: upstreamEnv });
+  const gateway = await startGatewayProcess(upstream.url);
+  const servers: Record<Key, ServerProcess> = { a: direct, b: proxy, c: naive, d: gateway };
+  const authorization = await bearer();
+  const all = targets({ a: direct.url, b: proxy.url, c: naive.url, d: gateway.url }, authorization);
+
+  try {
+    for (const key of KEYS) {
+      await closedLoop(all[key], { concurrency: 16, durationMs: 1_500 });
+    }
+
+    const unloaded = Object.fromEntries(KEYS.map((key) => [key, emptyTotals()])) as Record<
+      Key,
+      Totals
+    >;
+    for (let round = 0; round < rounds; round++) {
+      for (const key of KEYS) {
+        const load = { concurrency: 1, durationMs: Math.min(durationMs, 2_000) };
+        await measure(servers[key], upstream, all[key], load, unloaded[key]);
+      }
+    }
+
+    const settings = [
+      { latencyMs: 0, concurrency: 32 },
+      { latencyMs: 50, concurrency: 256 },
+    ];
+    const results: Array<{ title: string; totals: Record<Key, Totals> }> = [];
+    for (const { latencyMs, concurrency } of settings) {
+      await upstream.call('faults', { faults: { latencyMs } });
+      await direct.call('faults', { faults: { latencyMs } });
+      const totals = Object.fromEntries(KEYS.map((key) => [key, emptyTotals()])) as Record<
+        Key,
+        Totals
+      >;
+      for (let round = 0; round < rounds; round++) {
+        for (const key of KEYS) {
+          await measure(servers[key], upstream, all[key], { concurrency, durationMs }, totals[key]);
+        }
+      }
+      results.push({
+        title: `upstream latency ${latencyMs} ms, ${concurrency} concurrent requests, ${rounds} interleaved rounds of ${durationMs / 1000} s per server`,
+        totals,
+      });
+    }
+    await upstream.call('faults', { faults: {} });
+    await direct.call('faults', { faults: {} });
+
+    const rss = {} as Record<Key, number>;
+    for (const key of KEYS) rss[key] = (await servers[key].usage()).maxRssKb;
+
+    console.log(
+      '\n(a) is one cached /Authorize as the gateway sends it (the simulator accepts any token here, so one round trip);',
+    );
+    console.log(
+      '(b) and (c) make that one call per request; (d) makes whatever its hot path makes (counted at the simulator).',
+    );
+    table(
+      `unloaded: 0 ms upstream latency, 1 request at a time, ${rounds} interleaved rounds`,
+      unloaded,
+      rss,
+      true,
+    );
+    const p50 = (key: Key) => percentile(Float64Array.from(unloaded[key].latencies).sort(), 50);
+    console.log(`added p50 latency of (d) over (a), unloaded: ${fixed(p50('d') - p50('a'), 3)} ms`);
+    for (const { title, totals } of results) table(title, totals, rss, true);
+    console.log('peak RSS is over the whole run (both latencies) of each server process.');
+  } finally {
+    for (const server of [direct, proxy, naive, gateway]) await server.exit();
+  }
+
+  try {
+    if (inflightCount > 0) await inflight(upstream, inflightCount, authorization);
+    if (!args['no-profile']) await profile(upstream, authorization, args.quick ? 2 : 5);
+  } finally {
+    await upstream.exit();
+  }
+}
+
+if (args.soak) {
+  pin(process.pid, 0);
+  await soak({ seconds: Number(args['soak-seconds']) });
+} else {
+  await benchmark();
+}
+process.exit(0);

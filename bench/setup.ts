@@ -1,0 +1,93 @@
+/** What every benchmark run shares: the upstream simulator, the gateway's configuration, requests. */
+import { SignJWT } from 'jose';
+import {
+  SIMULATOR_CUSTOMER_ID,
+  SIMULATOR_LOGIN_IDS,
+  SIMULATOR_SECRET_KEY,
+} from '../src/simulator/index.ts';
+import type { Target } from './load.ts';
+import { startServer } from './processes.ts';
+
+export const AUTHORIZE_PATH = `/v3/${SIMULATOR_CUSTOMER_ID}/BankingServices/Authorize`;
+const JWT_SECRET = 'bench-only-hs256-secret-of-at-least-32-characters';
+
+export function loginIdOf(username: string): string {
+  const loginId = SIMULATOR_LOGIN_IDS.find((login) => login.username === username)?.loginId;
+  if (loginId === undefined) throw new Error(`no seeded LoginId for ${username}`);
+  return loginId;
+}
+
+export const GREATDAY = loginIdOf('Greatday');
+
+export const AUTHORIZE_DOCUMENT =
+  'mutation Authorize($input: AuthorizeInput!) { authorize(input: $input) { __typename ... on AuthorizeSuccess { requestId } } }';
+
+export function graphqlBody(input: unknown, document = AUTHORIZE_DOCUMENT): string {
+  return JSON.stringify({ query: document, variables: { input } });
+}
+
+export const isAuthorizeSuccess = (status: number, text: string) =>
+  status === 200 && text.includes('"__typename":"AuthorizeSuccess"');
+
+/** A pre-signed HS256 token for the gateway's JWT check, as a real caller would send. */
+export async function bearer(): Promise<string> {
+  const token = await new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('bench-caller')
+    .setIssuedAt()
+    .setExpirationTime('2h')
+    .sign(new TextEncoder().encode(JWT_SECRET));
+  return `Bearer ${token}`;
+}
+
+/** The simulator upstream of (b), (c) and (d), sharing CPU 0 with the load generator. */
+export function startUpstream(cpu = 0) {
+  return startServer('simulator', './servers/simulator.ts', { cpu });
+}
+
+/**
+ * (d): this gateway as `npm start` runs it in production: JWT callers, every limit on but the
+ * per-minute rate limit (0 turns it off, or one caller would be refused after 30 calls).
+ */
+export function startGatewayProcess(
+  upstreamUrl: string,
+  options: { cpu?: number; execArgv?: string[]; env?: Record<string, string> } = {},
+) {
+  return startServer('gateway', './servers/gateway.ts', {
+    cpu: options.cpu ?? 1,
+    execArgv: options.execArgv ?? [],
+    env: {
+      NODE_ENV: 'production',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      FLINKS_BASE_URL: upstreamUrl,
+      FLINKS_CUSTOMER_ID: SIMULATOR_CUSTOMER_ID,
+      FLINKS_SECRET_KEY: SIMULATOR_SECRET_KEY,
+      AUTH_JWT_SECRET: JWT_SECRET,
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...options.env,
+    },
+  });
+}
+
+/** The four targets' requests: (a) a cached /Authorize straight to a simulator, (b)-(d) GraphQL. */
+export function targets(
+  urls: { a: string; b: string; c: string; d: string },
+  authorization: string,
+) {
+  const json = { 'content-type': 'application/json' };
+  const cached = graphqlBody({ cached: { loginId: GREATDAY } });
+  const all: Record<'a' | 'b' | 'c' | 'd', Target> = {
+    a: {
+      url: `${urls.a}${AUTHORIZE_PATH}`,
+      headers: { ...json, 'flinks-auth-key': 'bench-token' },
+      body: JSON.stringify({ LoginId: GREATDAY, MostRecentCached: true }),
+      ok: (status) => status === 200,
+    },
+    b: { url: urls.b, headers: json, body: cached, ok: isAuthorizeSuccess },
+    c: { url: urls.c, headers: json, body: cached, ok: isAuthorizeSuccess },
+    d: { url: urls.d, headers: { ...json, authorization }, body: cached, ok: isAuthorizeSuccess },
+  };
+  return all;
+}
