@@ -82,9 +82,8 @@ export class SessionBusyError extends GatewayError {
   override readonly retryable = true;
 }
 
-/** Flinks or the institution cannot serve the call now; trying again later may work. */
-export class InstitutionUnavailableError extends GatewayError {
-  readonly code = 'INSTITUTION_UNAVAILABLE';
+/** An error whose cure is waiting: retryable, with the wait when known. */
+abstract class TryLaterError extends GatewayError {
   override readonly retryable = true;
   readonly retryAfterSeconds: number | null;
 
@@ -97,19 +96,14 @@ export class InstitutionUnavailableError extends GatewayError {
   }
 }
 
-/** Too many calls: by Flinks, or by the gateway's own limit. */
-export class RateLimitedError extends GatewayError {
-  readonly code = 'RATE_LIMITED';
-  override readonly retryable = true;
-  readonly retryAfterSeconds: number | null;
+/** Flinks or the institution cannot serve the call now; trying again later may work. */
+export class InstitutionUnavailableError extends TryLaterError {
+  readonly code = 'INSTITUTION_UNAVAILABLE';
+}
 
-  constructor(
-    message: string,
-    options: GatewayErrorOptions & { retryAfterSeconds?: number | null } = {},
-  ) {
-    super(message, options);
-    this.retryAfterSeconds = options.retryAfterSeconds ?? null;
-  }
+/** Too many calls: by Flinks, or by the gateway's own limit. */
+export class RateLimitedError extends TryLaterError {
+  readonly code = 'RATE_LIMITED';
 }
 
 export interface InputIssue {
