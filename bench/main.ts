@@ -6,9 +6,10 @@
  * `npm run bench -- --soak` (or `npm run soak`) runs the soak instead (soak.ts).
  *
  * Options: --rounds N (default 4), --seconds S per round (default 3), --inflight N (default
- * 10000, 0 skips), --no-profile, --quick (1 round of 1 s, 1,000 in flight).
+ * 10000, 0 skips), --no-profile, --quick (1 round of 1 s, 1,000 in flight), --parts (default
+ * compare,inflight,profile).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,15 +19,7 @@ import type { Usage } from './child.ts';
 import { closedLoop, type LoadResult, percentile, type Target } from './load.ts';
 import { PINNING, pin, type ServerProcess, startServer } from './processes.ts';
 import { summarizeProfile } from './profile.ts';
-import {
-  AUTHORIZE_PATH,
-  bearer,
-  GREATDAY,
-  graphqlBody,
-  startGatewayProcess,
-  startUpstream,
-  targets,
-} from './setup.ts';
+import { AUTHORIZE_PATH, bearer, startGatewayProcess, startUpstream, targets } from './setup.ts';
 import { soak } from './soak.ts';
 
 const { values: args } = parseArgs({
@@ -37,6 +30,7 @@ const { values: args } = parseArgs({
     'no-profile': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
+    parts: { type: 'string', default: 'compare,inflight,profile' },
     'soak-seconds': { type: 'string', default: '60' },
   },
 });
@@ -134,81 +128,148 @@ function table(
   );
 }
 
-async function inflight(upstream: ServerProcess, count: number, authorization: string) {
-  console.log(
-    `\n${count} authorize calls in flight at once, upstream latency 5,000 ms, a fresh gateway process:`,
-  );
-  await upstream.call('faults', { faults: { latencyMs: 5_000 } });
-  // One upstream connection per call in flight: HTTP/1.1 answers one request per connection at a time.
-  const gateway = await startGatewayProcess(upstream.url, {
-    env: { FLINKS_CONNECTIONS: String(count + 100) },
-  });
+/** The soft limit on open files of this process (and so of its children), from /proc. */
+function openFilesLimit(): number {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((text) => text.startsWith('Max open files'));
+    return Number(line?.split(/\s{2,}/)[1]) || 20_000;
+  } catch {
+    return 20_000;
+  }
+}
+
+interface InflightResult {
+  key: Key;
+  outcomes: Map<string, number>;
+  seconds: number;
+  p50: number;
+  max: number;
+  peakRssKb: number;
+  token: number;
+  authorize: number;
+}
+
+/**
+ * `count` authorize calls in flight at once through a fresh process of server `key`, at 5 s of
+ * upstream latency. Connections open in steps of 250 every 100 ms (a server's listen backlog is
+ * 511 by default): 4 s for 10,000, less than one upstream call, so all are in flight together.
+ */
+async function inflight(
+  key: Exclude<Key, 'a'>,
+  upstream: ServerProcess,
+  count: number,
+  authorization: string,
+): Promise<InflightResult> {
+  // HTTP/1.1 answers one request per connection at a time (node:http does not work on pipelined
+  // requests concurrently), so each call in flight holds a client socket, and each upstream call a
+  // pool socket: the server's open files must hold both. Above that, upstream calls queue in the
+  // pool for a free connection; they are still in flight, only answered later.
+  const connections = Math.max(1, Math.min(count, openFilesLimit() - count - 300));
+  const env = {
+    BENCH_UPSTREAM: upstream.url,
+    BENCH_AUTHORIZE_PATH: AUTHORIZE_PATH,
+    BENCH_CONNECTIONS: String(connections),
+  };
+  const server =
+    key === 'd'
+      ? await startGatewayProcess(upstream.url, {
+          env: { FLINKS_CONNECTIONS: String(connections) },
+        })
+      : await startServer(key, key === 'b' ? './servers/proxy.ts' : './servers/naive.ts', {
+          cpu: 1,
+          env,
+        });
+  const target = targets({ a: '', b: server.url, c: server.url, d: server.url }, authorization)[
+    key
+  ];
   const countsBefore = await upstream.call<Counts>('counts');
-  const url = new URL(gateway.url);
-  // 500 connections with 20 requests pipelined on each: 10,000 sockets on the client side and
-  // 10,000 more on the gateway's upstream side would pass this machine's 20,000 open files.
-  const connections = Math.min(500, count);
+  const url = new URL(target.url);
   const pool = new Pool(url.origin, {
-    connections,
-    pipelining: Math.ceil(count / connections),
+    connections: count,
+    connect: { timeout: 60_000 },
     // Bounded: a call not answered within 60 s counts as unanswered.
     headersTimeout: 60_000,
     bodyTimeout: 60_000,
   });
-  const body = graphqlBody({ cached: { loginId: GREATDAY } });
   const outcomes = new Map<string, number>();
   const add = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
-  let peakRss = 0;
-  const sampler = setInterval(() => {
-    gateway.usage().then(
-      (usage) => {
-        peakRss = Math.max(peakRss, usage.rss);
-      },
-      () => undefined,
-    );
-  }, 500);
   const started = performance.now();
   const latencies: number[] = [];
-  await Promise.all(
-    Array.from({ length: count }, async () => {
-      const sent = performance.now();
-      try {
-        const response = await pool.request({
-          path: url.pathname,
-          method: 'POST',
-          // Lets undici pipeline these POSTs; the benchmark never retries them.
-          idempotent: true,
-          headers: { 'content-type': 'application/json', authorization },
-          body,
-        });
-        const text = await response.body.text();
-        latencies.push(performance.now() - sent);
-        const typename = /"__typename":"(\w+)"/.exec(text)?.[1];
-        add(
-          typename
-            ? `${response.statusCode} ${typename}`
-            : `${response.statusCode} ${text.slice(0, 80)}`,
-        );
-      } catch (error) {
-        add(`no answer: ${(error as { code?: string }).code ?? String(error)}`);
-      }
-    }),
-  );
-  clearInterval(sampler);
+  const calls: Promise<void>[] = [];
+  for (let index = 0; index < count; index++) {
+    if (index > 0 && index % 250 === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    calls.push(
+      (async () => {
+        const sent = performance.now();
+        try {
+          const response = await pool.request({
+            path: url.pathname,
+            method: 'POST',
+            headers: target.headers,
+            body: target.body,
+          });
+          const text = await response.body.text();
+          latencies.push(performance.now() - sent);
+          const typename = /"__typename":"(\w+)"/.exec(text)?.[1];
+          add(
+            typename
+              ? `${response.statusCode} ${typename}`
+              : `${response.statusCode} ${text.slice(0, 80)}`,
+          );
+        } catch (error) {
+          add(`no answer: ${(error as { code?: string }).code ?? String(error)}`);
+        }
+      })(),
+    );
+  }
+  await Promise.all(calls);
   const seconds = (performance.now() - started) / 1000;
-  const usage = await gateway.usage();
+  const usage = await server.usage();
   const countsAfter = await upstream.call<Counts>('counts');
   await pool.close();
-  await gateway.exit();
-  await upstream.call('faults', { faults: {} });
+  await server.exit();
   const sorted = Float64Array.from(latencies).sort();
-  console.table([...outcomes.entries()].map(([outcome, requests]) => ({ outcome, requests })));
+  return {
+    key,
+    outcomes,
+    seconds,
+    p50: percentile(sorted, 50),
+    max: sorted.at(-1) ?? Number.NaN,
+    peakRssKb: usage.maxRssKb,
+    token: countsAfter.token - countsBefore.token,
+    authorize: countsAfter.authorize - countsBefore.authorize,
+  };
+}
+
+async function inflightAll(upstream: ServerProcess, count: number, authorization: string) {
+  const connections = Math.max(1, Math.min(count, openFilesLimit() - count - 300));
   console.log(
-    `all ${count} settled in ${fixed(seconds, 1)} s; p50 ${fixed(percentile(sorted, 50) / 1000, 2)} s, ` +
-      `max ${fixed((sorted.at(-1) ?? Number.NaN) / 1000, 2)} s; gateway peak RSS ${fixed(usage.maxRssKb / 1024, 0)} MB ` +
-      `(sampled ${fixed(peakRss / 1024 / 1024, 0)} MB); upstream calls: ${countsAfter.token - countsBefore.token} GenerateAuthorizeToken, ` +
-      `${countsAfter.authorize - countsBefore.authorize} Authorize`,
+    `\n${count} authorize calls in flight at once, upstream latency 5,000 ms, a fresh process of each server ` +
+      `(open files per process: ${openFilesLimit()}, so upstream connections ${connections}: FLINKS_CONNECTIONS for (d)):`,
   );
+  await upstream.call('faults', { faults: { latencyMs: 5_000 } });
+  const rows = [];
+  try {
+    for (const key of ['b', 'c', 'd'] as const) {
+      const result = await inflight(key, upstream, count, authorization);
+      rows.push({
+        server: LABELS[key],
+        answered: [...result.outcomes.entries()]
+          .map(([outcome, n]) => `${n} ${outcome}`)
+          .join(', '),
+        'settled in s': fixed(result.seconds, 1),
+        'p50 s': fixed(result.p50 / 1000, 1),
+        'max s': fixed(result.max / 1000, 1),
+        'peak RSS MB': fixed(result.peakRssKb / 1024, 0),
+        'upstream token+authorize': `${result.token}+${result.authorize}`,
+      });
+    }
+  } finally {
+    await upstream.call('faults', { faults: {} });
+  }
+  console.table(rows);
 }
 
 async function profile(upstream: ServerProcess, authorization: string, seconds: number) {
@@ -229,6 +290,16 @@ async function profile(upstream: ServerProcess, authorization: string, seconds: 
     console.table(
       summary.packages.map((entry) => ({
         package: entry.name,
+        'self ms': fixed(entry.ms, 0),
+        share: `${fixed(entry.share * 100, 1)}%`,
+      })),
+    );
+    console.log(
+      'self time charged to the nearest npm package or gateway module on the stack (node internals and native code count for their caller):',
+    );
+    console.table(
+      summary.callers.map((entry) => ({
+        caller: entry.name,
         'self ms': fixed(entry.ms, 0),
         share: `${fixed(entry.share * 100, 1)}%`,
       })),
@@ -269,77 +340,111 @@ async function benchmark() {
   const proxy = await startServer('proxy', './servers/proxy.ts', { cpu: 1, env: upstreamEnv });
   const naive = await startServer('naive', './servers/naive.ts', { cpu: 1, env: upstreamEnv });
   const gateway = await startGatewayProcess(upstream.url);
+  const parts = new Set(String(args.parts).split(','));
   const servers: Record<Key, ServerProcess> = { a: direct, b: proxy, c: naive, d: gateway };
   const authorization = await bearer();
   const all = targets({ a: direct.url, b: proxy.url, c: naive.url, d: gateway.url }, authorization);
 
   try {
-    for (const key of KEYS) {
-      await closedLoop(all[key], { concurrency: 16, durationMs: 1_500 });
-    }
-
-    const unloaded = Object.fromEntries(KEYS.map((key) => [key, emptyTotals()])) as Record<
-      Key,
-      Totals
-    >;
-    for (let round = 0; round < rounds; round++) {
+    if (parts.has('compare')) {
       for (const key of KEYS) {
-        const load = { concurrency: 1, durationMs: Math.min(durationMs, 2_000) };
-        await measure(servers[key], upstream, all[key], load, unloaded[key]);
+        await closedLoop(all[key], { concurrency: 16, durationMs: 1_500 });
       }
-    }
 
-    const settings = [
-      { latencyMs: 0, concurrency: 32 },
-      { latencyMs: 50, concurrency: 256 },
-    ];
-    const results: Array<{ title: string; totals: Record<Key, Totals> }> = [];
-    for (const { latencyMs, concurrency } of settings) {
-      await upstream.call('faults', { faults: { latencyMs } });
-      await direct.call('faults', { faults: { latencyMs } });
-      const totals = Object.fromEntries(KEYS.map((key) => [key, emptyTotals()])) as Record<
-        Key,
-        Totals
-      >;
-      for (let round = 0; round < rounds; round++) {
-        for (const key of KEYS) {
-          await measure(servers[key], upstream, all[key], { concurrency, durationMs }, totals[key]);
+      const unloadedAt = async (latencyMs: number) => {
+        await upstream.call('faults', { faults: { latencyMs } });
+        await direct.call('faults', { faults: { latencyMs } });
+        const totals = Object.fromEntries(KEYS.map((key) => [key, emptyTotals()])) as Record<
+          Key,
+          Totals
+        >;
+        for (let round = 0; round < rounds; round++) {
+          for (const key of KEYS) {
+            const load = { concurrency: 1, durationMs: Math.min(durationMs, 2_000) };
+            await measure(servers[key], upstream, all[key], load, totals[key]);
+          }
         }
+        return totals;
+      };
+      const unloaded = await unloadedAt(0);
+      const unloaded50 = await unloadedAt(50);
+
+      const settings = [
+        { latencyMs: 0, concurrency: 32 },
+        { latencyMs: 50, concurrency: 256 },
+      ];
+      const results: Array<{ title: string; totals: Record<Key, Totals> }> = [];
+      for (const { latencyMs, concurrency } of settings) {
+        await upstream.call('faults', { faults: { latencyMs } });
+        await direct.call('faults', { faults: { latencyMs } });
+        const totals = Object.fromEntries(KEYS.map((key) => [key, emptyTotals()])) as Record<
+          Key,
+          Totals
+        >;
+        for (let round = 0; round < rounds; round++) {
+          for (const key of KEYS) {
+            await measure(
+              servers[key],
+              upstream,
+              all[key],
+              { concurrency, durationMs },
+              totals[key],
+            );
+          }
+        }
+        results.push({
+          title: `upstream latency ${latencyMs} ms, ${concurrency} concurrent requests, ${rounds} interleaved rounds of ${durationMs / 1000} s per server`,
+          totals,
+        });
       }
-      results.push({
-        title: `upstream latency ${latencyMs} ms, ${concurrency} concurrent requests, ${rounds} interleaved rounds of ${durationMs / 1000} s per server`,
-        totals,
-      });
+      await upstream.call('faults', { faults: {} });
+      await direct.call('faults', { faults: {} });
+
+      const rss = {} as Record<Key, number>;
+      for (const key of KEYS) rss[key] = (await servers[key].usage()).maxRssKb;
+
+      console.log(
+        '\n(a) is one cached /Authorize as the gateway sends it (the simulator accepts any token here, so one round trip);',
+      );
+      console.log(
+        '(b) and (c) make that one call per request; (d) makes whatever its hot path makes (counted at the simulator).',
+      );
+      table(
+        `unloaded: 0 ms upstream latency, 1 request at a time, ${rounds} interleaved rounds`,
+        unloaded,
+        rss,
+        true,
+      );
+      const p50 = (totals: Record<Key, Totals>, key: Key) =>
+        percentile(Float64Array.from(totals[key].latencies).sort(), 50);
+      console.log(
+        `added p50 latency of (d) over (a), unloaded: ${fixed(p50(unloaded, 'd') - p50(unloaded, 'a'), 3)} ms`,
+      );
+      table(
+        `unloaded at 50 ms upstream latency, 1 request at a time, ${rounds} interleaved rounds`,
+        unloaded50,
+        rss,
+        true,
+      );
+      // What 50 ms of upstream latency adds to (d)'s p50, counted in (a)'s single round trips: the
+      // round trips (d)'s hot path waits for, whatever it mints in the background.
+      const hotPath =
+        (p50(unloaded50, 'd') - p50(unloaded, 'd')) / (p50(unloaded50, 'a') - p50(unloaded, 'a'));
+      console.log(
+        `round trips on (d)'s hot path (from the p50s at 0 and 50 ms): ${fixed(hotPath, 2)}`,
+      );
+      for (const { title, totals } of results) table(title, totals, rss, true);
+      console.log('peak RSS is over the whole run (both latencies) of each server process.');
     }
-    await upstream.call('faults', { faults: {} });
-    await direct.call('faults', { faults: {} });
-
-    const rss = {} as Record<Key, number>;
-    for (const key of KEYS) rss[key] = (await servers[key].usage()).maxRssKb;
-
-    console.log(
-      '\n(a) is one cached /Authorize as the gateway sends it (the simulator accepts any token here, so one round trip);',
-    );
-    console.log(
-      '(b) and (c) make that one call per request; (d) makes whatever its hot path makes (counted at the simulator).',
-    );
-    table(
-      `unloaded: 0 ms upstream latency, 1 request at a time, ${rounds} interleaved rounds`,
-      unloaded,
-      rss,
-      true,
-    );
-    const p50 = (key: Key) => percentile(Float64Array.from(unloaded[key].latencies).sort(), 50);
-    console.log(`added p50 latency of (d) over (a), unloaded: ${fixed(p50('d') - p50('a'), 3)} ms`);
-    for (const { title, totals } of results) table(title, totals, rss, true);
-    console.log('peak RSS is over the whole run (both latencies) of each server process.');
   } finally {
     for (const server of [direct, proxy, naive, gateway]) await server.exit();
   }
 
   try {
-    if (inflightCount > 0) await inflight(upstream, inflightCount, authorization);
-    if (!args['no-profile']) await profile(upstream, authorization, args.quick ? 2 : 5);
+    if (inflightCount > 0 && parts.has('inflight'))
+      await inflightAll(upstream, inflightCount, authorization);
+    if (!args['no-profile'] && parts.has('profile'))
+      await profile(upstream, authorization, args.quick ? 2 : 5);
   } finally {
     await upstream.exit();
   }

@@ -5,6 +5,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 interface CpuProfile {
@@ -19,6 +20,11 @@ export interface ProfileSummary {
   totalMs: number;
   functions: Array<{ name: string; where: string; ms: number; share: number }>;
   packages: Array<{ name: string; ms: number; share: number }>;
+  /**
+   * Self time charged to the nearest npm package or gateway module on the stack, so that time in
+   * node's internals and native code counts for the library that asked for it.
+   */
+  callers: Array<{ name: string; ms: number; share: number }>;
 }
 
 /** Where a script URL belongs: an npm package, node's internals, the project's own source. */
@@ -54,6 +60,18 @@ export function summarizeProfile(file: string, top = 20): ProfileSummary {
   profile.samples.forEach((id, index) => {
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
   });
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parents.set(child, node.id);
+  const callerOf = (id: number): string => {
+    for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+      const url = byId.get(at)?.callFrame.url ?? '';
+      if (url !== '' && !url.startsWith('node:')) return packageOf(url);
+    }
+    const name = byId.get(id)?.callFrame.functionName ?? '';
+    return name.startsWith('(') ? name : '(node or native, no package on the stack)';
+  };
+  const callers = new Map<string, number>();
   const functions = new Map<string, { name: string; where: string; us: number }>();
   const packages = new Map<string, number>();
   let totalUs = 0;
@@ -71,7 +89,14 @@ export function summarizeProfile(file: string, top = 20): ProfileSummary {
     functions.set(key, entry);
     const pkg = url === '' ? `(${name.replace(/[()]/g, '')})` : packageOf(url);
     packages.set(pkg, (packages.get(pkg) ?? 0) + us);
+    const caller = callerOf(id);
+    callers.set(caller, (callers.get(caller) ?? 0) + us);
   }
+  const ranked = (map: Map<string, number>) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({ name, ms: us / 1000, share: us / totalUs }));
   const share = (us: number) => us / totalUs;
   return {
     totalMs: totalUs / 1000,
@@ -84,9 +109,7 @@ export function summarizeProfile(file: string, top = 20): ProfileSummary {
         ms: entry.us / 1000,
         share: share(entry.us),
       })),
-    packages: [...packages.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([name, us]) => ({ name, ms: us / 1000, share: share(us) })),
+    packages: ranked(packages),
+    callers: ranked(callers),
   };
 }
