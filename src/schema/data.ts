@@ -283,7 +283,10 @@ const DataPending = builder.objectRef<PendingView>('DataPending').implement({
       nullable: true,
       description: 'OPERATION_PENDING or OPERATION_DISPATCHED.',
     }),
-    retryAfterSeconds: t.exposeInt('retryAfterSeconds'),
+    retryAfterSeconds: t.exposeInt('retryAfterSeconds', {
+      nullable: true,
+      description: 'When to ask again. Always set; nullable like the errors’ field of that name.',
+    }),
     message: t.string({
       resolve: () => 'The institution’s data is still being gathered. Ask again shortly.',
     }),
