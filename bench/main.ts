@@ -7,7 +7,7 @@
  *
  * Options: --rounds N (default 4), --seconds S per round (default 3), --inflight N (default
  * 10000, 0 skips), --no-profile, --quick (1 round of 1 s, 1,000 in flight), --parts (default
- * compare,inflight,profile).
+ * compare,inflight,retained,profile).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import type { Usage } from './child.ts';
 import { closedLoop, type LoadResult, percentile, type Target } from './load.ts';
 import { PINNING, pin, type ServerProcess, startServer } from './processes.ts';
 import { summarizeProfile } from './profile.ts';
+import { retained } from './retained.ts';
 import { AUTHORIZE_PATH, bearer, startGatewayProcess, startUpstream, targets } from './setup.ts';
 import { soak } from './soak.ts';
 
@@ -30,8 +31,9 @@ const { values: args } = parseArgs({
     'no-profile': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
-    parts: { type: 'string', default: 'compare,inflight,profile' },
+    parts: { type: 'string', default: 'compare,inflight,retained,profile' },
     'soak-seconds': { type: 'string', default: '60' },
+    'soak-failure-rate': { type: 'string', default: '0.1' },
   },
 });
 
@@ -443,6 +445,7 @@ async function benchmark() {
   try {
     if (inflightCount > 0 && parts.has('inflight'))
       await inflightAll(upstream, inflightCount, authorization);
+    if (parts.has('retained')) await retained(args.quick ? 3 : 15);
     if (!args['no-profile'] && parts.has('profile'))
       await profile(upstream, authorization, args.quick ? 2 : 5);
   } finally {
@@ -452,7 +455,10 @@ async function benchmark() {
 
 if (args.soak) {
   pin(process.pid, 0);
-  await soak({ seconds: Number(args['soak-seconds']) });
+  await soak({
+    seconds: Number(args['soak-seconds']),
+    failureRate: Number(args['soak-failure-rate']),
+  });
 } else {
   await benchmark();
 }

@@ -46,9 +46,9 @@ interface Request {
 }
 
 /** The traffic mix: mostly cached calls (the ones the gateway may retry), some live ones. */
-function requestMix(random: () => number): Request {
+function requestMix(random: () => number, faultShare: number): Request {
   const draw = random();
-  if (draw < 0.7)
+  if (draw < 0.8 - faultShare)
     return { kind: 'cached', body: graphqlBody({ cached: { loginId: GREATDAY } }, SOAK_DOCUMENT) };
   if (draw < 0.8) {
     const loginId = FAULT_LOGINS[Math.floor(random() * FAULT_LOGINS.length)] ?? GREATDAY;
@@ -88,7 +88,15 @@ function classify(status: number, text: string): string {
   return `GraphQL error "${message}"`;
 }
 
-export async function soak(options: { seconds: number; concurrency?: number }) {
+/**
+ * `failureRate` is both the share of upstream calls the simulator faults and the share of requests
+ * sent for a fault_* LoginId (which fails every time).
+ */
+export async function soak(options: {
+  seconds: number;
+  failureRate: number;
+  concurrency?: number;
+}) {
   const seconds = options.seconds;
   const concurrency = options.concurrency ?? 32;
   const downFrom = seconds * 0.5;
@@ -97,7 +105,7 @@ export async function soak(options: { seconds: number; concurrency?: number }) {
   await upstream.call('faults', {
     faults: {
       latencyMs: 10,
-      failureRate: 0.1,
+      failureRate: options.failureRate,
       failureKinds: GLOBAL_FAULTS,
       seed: 1,
       retryAfterSeconds: 1,
@@ -127,8 +135,9 @@ export async function soak(options: { seconds: number; concurrency?: number }) {
   const elapsed = () => (performance.now() - started) / 1000;
 
   console.log(
-    `soak: ${seconds} s, ${concurrency} concurrent callers, 10 ms upstream latency, 10% of upstream calls faulted ` +
-      `(${GLOBAL_FAULTS.join(', ')}), simulator down from ${downFrom} s to ${downUntil} s`,
+    `soak: ${seconds} s, ${concurrency} concurrent callers, 10 ms upstream latency, ${options.failureRate * 100}% of upstream calls faulted ` +
+      `(${GLOBAL_FAULTS.join(', ')}) and ${options.failureRate * 100}% of requests for a fault_* LoginId, ` +
+      `simulator down from ${downFrom} s to ${downUntil} s`,
   );
   const sample = async () => {
     const usage = await gateway.call<{ rss: number; heapUsed: number }>('usage', { gc: true });
@@ -147,7 +156,7 @@ export async function soak(options: { seconds: number; concurrency?: number }) {
 
   const worker = async () => {
     while (elapsed() < seconds) {
-      const request = requestMix(random);
+      const request = requestMix(random, options.failureRate);
       const overlapsOutage = () => down;
       let duringOutage = overlapsOutage();
       const sentAt = elapsed();
