@@ -142,7 +142,7 @@ export class FlinksClient {
 
   /** Mints a one-time /Authorize token with the secret key, retrying transient failures. */
   generateAuthorizeToken(signal?: AbortSignal): Promise<string> {
-    return this.#resilience.retrying('GenerateAuthorizeToken', signal, () =>
+    return this.#resilience.run('GenerateAuthorizeToken', true, signal, () =>
       this.#mintToken(signal),
     );
   }
@@ -175,9 +175,7 @@ export class FlinksClient {
   authorize(authorizeRequest: AuthorizeRequest, signal?: AbortSignal): Promise<AuthorizeOutcome> {
     const body = JSON.stringify(authorizeBody(authorizeRequest));
     const once = () => this.#authorizeOnce(body, signal);
-    return authorizeRequest.mode === 'cached'
-      ? this.#resilience.retrying('Authorize', signal, once)
-      : once();
+    return this.#resilience.run('Authorize', authorizeRequest.mode === 'cached', signal, once);
   }
 
   /**
@@ -185,7 +183,6 @@ export class FlinksClient {
    * request: it is sent once more with a new token, whatever the mode.
    */
   async #authorizeOnce(body: string, signal?: AbortSignal): Promise<AuthorizeOutcome> {
-    this.#resilience.rejectIfOpen('Authorize');
     for (let attempt = 1; ; attempt++) {
       const token = await this.#tokens.take(signal);
       const response = await this.#post('Authorize', { 'flinks-auth-key': token }, body, signal);
@@ -296,7 +293,7 @@ export class FlinksClient {
     }
     const apiKey = this.#apiKey;
     // Data calls read, or start gathering, data Flinks already holds: safe to send twice.
-    const response = await this.#resilience.retrying(endpoint, signal, () =>
+    const response = await this.#resilience.run(endpoint, true, signal, () =>
       this.#send(
         method,
         endpoint,
@@ -420,10 +417,10 @@ export class FlinksClient {
   }
 
   /**
-   * One HTTP exchange, through the origin's circuit breaker. A 5xx answer is thrown here, as a
-   * transient error, so that the breaker and the retries see it; other statuses are returned.
+   * One HTTP exchange. A 5xx answer is thrown here, as a transient error, so that the breaker and
+   * the retries around the call see it; other statuses are returned.
    */
-  #send(
+  async #send(
     method: 'GET' | 'POST',
     endpoint: string,
     path: string,
@@ -431,11 +428,9 @@ export class FlinksClient {
     body: string | undefined,
     signal: AbortSignal | undefined,
   ): Promise<RawResponse> {
-    return this.#resilience.guard(endpoint, async () => {
-      const response = await this.#exchange(method, endpoint, path, headers, body, signal);
-      if (response.status >= 500) throw markTransient(this.#failure(endpoint, response));
-      return response;
-    });
+    const response = await this.#exchange(method, endpoint, path, headers, body, signal);
+    if (response.status >= 500) throw markTransient(this.#failure(endpoint, response));
+    return response;
   }
 
   async #exchange(

@@ -65,14 +65,14 @@ function circuitOpen(cause?: unknown): CircuitOpenError {
 }
 
 /**
- * The fault policies of one Flinks origin: circuit breakers around every HTTP exchange, and
- * retries with decorrelated-jitter backoff within a deadline for the calls that may be replayed.
- * The token endpoint has a breaker of its own: its successes (prefetches, mostly) must not reset
- * the count of an /Authorize or data endpoint that keeps failing, and the other way round.
+ * The fault policies of one Flinks origin: circuit breakers that count each logical call once
+ * (however many attempts it took), and retries with decorrelated-jitter backoff within a deadline
+ * for the calls that may be replayed. The token endpoint has a breaker of its own: its successes
+ * (prefetches, mostly) must not reset the count of an /Authorize or data endpoint that keeps
+ * failing, and the other way round.
  */
 export class Resilience {
   readonly #breakers;
-  readonly #halfOpenAfterMs: number;
   readonly #retry: RetryOptions;
   readonly #onRetry: (endpoint: string) => void;
 
@@ -86,24 +86,17 @@ export class Resilience {
     const breaker = { ...DEFAULT_BREAKER, ...options.breaker };
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#onRetry = options.onRetry ?? (() => {});
-    this.#halfOpenAfterMs = breaker.halfOpenAfterMs;
-    const create = () => {
-      const policy = circuitBreaker(handleWhen(isTransient), {
+    const create = () =>
+      circuitBreaker(handleWhen(isTransient), {
         halfOpenAfter: breaker.halfOpenAfterMs,
         breaker: new ConsecutiveBreaker(breaker.threshold),
       });
-      const tracked = { policy, openedAt: 0 };
-      policy.onBreak(() => {
-        tracked.openedAt = performance.now();
-      });
-      return tracked;
-    };
     this.#breakers = { token: create(), api: create() };
   }
 
   /** The worst state of the origin's breakers. */
   get state(): BreakerState {
-    const states = [this.#breakers.token.policy.state, this.#breakers.api.policy.state];
+    const states = [this.#breakers.token.state, this.#breakers.api.state];
     if (states.some((state) => state === CircuitState.Open || state === CircuitState.Isolated)) {
       return 'open';
     }
@@ -111,38 +104,32 @@ export class Resilience {
   }
 
   /**
-   * Throws CircuitOpenError while the breaker of `endpoint` is open and not yet due for its
-   * half-open probe, before any work (a token) is spent on a call that would be refused.
+   * Runs one logical call through its breaker: while the breaker is open it fails at once, before
+   * `call` spends anything (a token, say). When `replayable`, a transient failure is retried.
    */
-  rejectIfOpen(endpoint: string): void {
-    const { policy, openedAt } = this.#breakerOf(endpoint);
-    if (
-      policy.state === CircuitState.Open &&
-      performance.now() - openedAt < this.#halfOpenAfterMs
-    ) {
-      throw circuitOpen();
-    }
-  }
-
-  /** Runs one HTTP exchange through its breaker: while that is open, fails at once. */
-  async guard<T>(endpoint: string, exchange: () => Promise<T>): Promise<T> {
+  async run<T>(
+    endpoint: string,
+    replayable: boolean,
+    signal: AbortSignal | undefined,
+    call: () => Promise<T>,
+  ): Promise<T> {
+    const breaker =
+      endpoint === 'GenerateAuthorizeToken' ? this.#breakers.token : this.#breakers.api;
     try {
-      return await this.#breakerOf(endpoint).policy.execute(exchange);
+      return await breaker.execute(() =>
+        replayable ? this.#retrying(endpoint, signal, call) : call(),
+      );
     } catch (error) {
       if (error instanceof BrokenCircuitError) throw circuitOpen(error);
       throw error;
     }
   }
 
-  #breakerOf(endpoint: string) {
-    return endpoint === 'GenerateAuthorizeToken' ? this.#breakers.token : this.#breakers.api;
-  }
-
   /**
    * Runs `call` again after a transient failure, with backoff and jitter, while attempts and the
    * deadline allow. Only for calls Flinks may see twice without harm.
    */
-  async retrying<T>(
+  async #retrying<T>(
     endpoint: string,
     signal: AbortSignal | undefined,
     call: () => Promise<T>,

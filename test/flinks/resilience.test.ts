@@ -148,6 +148,17 @@ describe('circuit breaker', () => {
     expect(client.breakerState).toBe('closed');
   });
 
+  it('counts a retried call once, however many attempts it took', async () => {
+    const { client, calls, authorizeReplies } = setup({ threshold: 2 });
+    authorizeReplies(503, 503, 503);
+    await expect(client.authorize(cached)).rejects.toBeInstanceOf(InstitutionUnavailableError);
+    expect(calls.filter((c) => c.startsWith('authorize'))).toHaveLength(3);
+    expect(client.breakerState).toBe('closed');
+    authorizeReplies(503, 503, 503);
+    await expect(client.authorize(cached)).rejects.toBeInstanceOf(InstitutionUnavailableError);
+    expect(client.breakerState).toBe('open');
+  });
+
   it('is not opened by answers Flinks gives on purpose', async () => {
     const { client, authorizeReplies } = setup({ threshold: 2 });
     authorizeReplies(401, 401, 401);
