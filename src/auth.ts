@@ -21,8 +21,15 @@ const SUB = /^[\x21-\x7e]{1,256}$/;
  * production.
  */
 export function createAuthenticate(auth: Config['auth']): Authenticate {
-  const key: Uint8Array | JWTVerifyGetKey | null = auth.jwtSecret
-    ? new TextEncoder().encode(auth.jwtSecret)
+  // The HMAC key is imported once: jose would import a raw secret again on every call.
+  const key: Promise<CryptoKey> | JWTVerifyGetKey | null = auth.jwtSecret
+    ? crypto.subtle.importKey(
+        'raw',
+        new TextEncoder().encode(auth.jwtSecret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      )
     : auth.jwksUrl
       ? createRemoteJWKSet(new URL(auth.jwksUrl), {
           cacheMaxAge: 10 * 60_000,
@@ -33,20 +40,24 @@ export function createAuthenticate(auth: Config['auth']): Authenticate {
 
   const options = {
     algorithms: auth.jwtSecret ? ['HS256'] : ['RS256', 'ES256'],
-    clockTolerance: 5,
+    clockTolerance: CLOCK_TOLERANCE_S,
     ...(auth.issuer ? { issuer: auth.issuer } : {}),
     ...(auth.audience ? { audience: auth.audience } : {}),
   };
+  const verified = new VerifiedTokens();
   return async (authorization) => {
     const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/i.exec(authorization?.trim() ?? '')?.[1];
     if (!token) throw new UnauthenticatedError('A bearer token is required.');
+    const known = verified.get(token);
+    if (known !== undefined) return known;
     try {
       const { payload } = await (typeof key === 'function'
         ? jwtVerify(token, key, options)
-        : jwtVerify(token, key, options));
+        : jwtVerify(token, await key, options));
       if (typeof payload.sub !== 'string' || !SUB.test(payload.sub)) {
         throw new UnauthenticatedError('The token has no usable subject.');
       }
+      verified.add(token, payload.sub, payload.exp);
       return payload.sub;
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
@@ -59,4 +70,32 @@ export function createAuthenticate(auth: Config['auth']): Authenticate {
       throw error;
     }
   };
+}
+
+const CLOCK_TOLERANCE_S = 5;
+
+/**
+ * Tokens already verified, until their `exp`: a caller sends the same token with every request,
+ * and verifying it each time was the largest cost the gateway added (BENCHMARKS.md). Bounded; the
+ * oldest entries go first. A token without `exp` is never cached.
+ */
+class VerifiedTokens {
+  readonly #subjects = new Map<string, { sub: string; expiresAt: number }>();
+
+  get(token: string): string | undefined {
+    const entry = this.#subjects.get(token);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt > Date.now()) return entry.sub;
+    this.#subjects.delete(token);
+    return undefined;
+  }
+
+  add(token: string, sub: string, exp: number | undefined): void {
+    if (exp === undefined) return;
+    this.#subjects.set(token, { sub, expiresAt: (exp + CLOCK_TOLERANCE_S) * 1000 });
+    if (this.#subjects.size > 10_000) {
+      const oldest = this.#subjects.keys().next().value;
+      if (oldest !== undefined) this.#subjects.delete(oldest);
+    }
+  }
 }

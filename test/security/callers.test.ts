@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
 import {
   ANSWER_MFA,
@@ -104,6 +104,22 @@ describe('caller authentication', () => {
     expect(status).toBe(401);
     expect(body).toEqual(UNAUTHENTICATED);
     expect(gw.simulator.calls.length).toBe(before);
+  });
+
+  it('stops accepting a token once it expires, even one it has verified before', async () => {
+    const token = await hs256('dave', { exp: Math.floor(Date.now() / 1000) + 60 });
+    const headers = { authorization: `Bearer ${token}` };
+    const first = await gw.graphql(AUTHORIZE, credentials('greatday_nomfa'), headers);
+    expect(first.status).toBe(200);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 120_000);
+      const later = await gw.graphql(AUTHORIZE, credentials('greatday_nomfa'), headers);
+      expect(later.status).toBe(401);
+      expect(later.body).toEqual(UNAUTHENTICATED);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('verifies ES256 tokens against a JWKS address and refuses a key it does not publish', async () => {
