@@ -7,11 +7,12 @@
  *
  * Options: --rounds N (default 4), --seconds S per round (default 3), --inflight N (default
  * 10000, 0 skips), --no-profile, --quick (1 round of 1 s, 1,000 in flight), --parts (default
- * compare,inflight,retained,profile).
+ * compare,inflight,retained,profile), --baseline DIR (a checkout of another commit with its
+ * node_modules: its gateway is measured as (e) in the same interleaved rounds, for an A/B).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
@@ -34,12 +35,14 @@ const { values: args } = parseArgs({
     parts: { type: 'string', default: 'compare,inflight,retained,profile' },
     'soak-seconds': { type: 'string', default: '60' },
     'soak-failure-rate': { type: 'string', default: '0.1' },
+    baseline: { type: 'string' },
   },
 });
 
-type Key = 'a' | 'b' | 'c' | 'd';
-const KEYS: readonly Key[] = ['a', 'b', 'c', 'd'];
+type Key = 'a' | 'b' | 'c' | 'd' | 'e';
+const KEYS: Key[] = ['a', 'b', 'c', 'd'];
 const LABELS: Record<Key, string> = {
+  e: `(e) gateway of ${args.baseline}`,
   a: '(a) simulator directly',
   b: '(b) undici pass-through',
   c: '(c) naive Yoga+Pothos',
@@ -124,6 +127,12 @@ function table(
   });
   console.table(rows);
   const rps = (key: Key) => totals[key].requests / totals[key].seconds;
+  if (KEYS.includes('e')) {
+    const cpu = (key: Key) => totals[key].cpuUs / totals[key].requests;
+    console.log(
+      `(d)/(e): throughput ${fixed(rps('d') / rps('e'))}, CPU per request ${fixed(cpu('d') / cpu('e'))}`,
+    );
+  }
   console.log(
     `(d)/(b) throughput ${fixed(rps('d') / rps('b'))}, (d)/(c) throughput ${fixed(rps('d') / rps('c'))}; ` +
       `(d) upstream round trips per authorize: ${fixed(totals.d.tokenCalls / totals.d.requests)} GenerateAuthorizeToken + ${fixed(totals.d.authorizeCalls / totals.d.requests)} Authorize`,
@@ -159,7 +168,7 @@ interface InflightResult {
  * 511 by default): 4 s for 10,000, less than one upstream call, so all are in flight together.
  */
 async function inflight(
-  key: Exclude<Key, 'a'>,
+  key: 'b' | 'c' | 'd',
   upstream: ServerProcess,
   count: number,
   authorization: string,
@@ -342,10 +351,26 @@ async function benchmark() {
   const proxy = await startServer('proxy', './servers/proxy.ts', { cpu: 1, env: upstreamEnv });
   const naive = await startServer('naive', './servers/naive.ts', { cpu: 1, env: upstreamEnv });
   const gateway = await startGatewayProcess(upstream.url);
+  const baseline = args.baseline
+    ? await startGatewayProcess(upstream.url, {
+        script: resolve(args.baseline, 'bench/servers/gateway.ts'),
+      })
+    : gateway;
+  if (args.baseline) KEYS.push('e');
   const parts = new Set(String(args.parts).split(','));
-  const servers: Record<Key, ServerProcess> = { a: direct, b: proxy, c: naive, d: gateway };
+  const servers: Record<Key, ServerProcess> = {
+    a: direct,
+    b: proxy,
+    c: naive,
+    d: gateway,
+    e: baseline,
+  };
   const authorization = await bearer();
-  const all = targets({ a: direct.url, b: proxy.url, c: naive.url, d: gateway.url }, authorization);
+  const four = targets(
+    { a: direct.url, b: proxy.url, c: naive.url, d: gateway.url },
+    authorization,
+  );
+  const all: Record<Key, Target> = { ...four, e: { ...four.d, url: baseline.url } };
 
   try {
     if (parts.has('compare')) {
@@ -439,7 +464,7 @@ async function benchmark() {
       console.log('peak RSS is over the whole run (both latencies) of each server process.');
     }
   } finally {
-    for (const server of [direct, proxy, naive, gateway]) await server.exit();
+    for (const server of new Set([direct, proxy, naive, gateway, baseline])) await server.exit();
   }
 
   try {

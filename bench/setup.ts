@@ -51,9 +51,15 @@ export function startUpstream(cpu = 0) {
  */
 export function startGatewayProcess(
   upstreamUrl: string,
-  options: { cpu?: number; execArgv?: string[]; env?: Record<string, string> } = {},
+  options: {
+    cpu?: number;
+    execArgv?: string[];
+    env?: Record<string, string>;
+    /** Another checkout's bench/servers/gateway.ts, absolute: its gateway instead of this one. */
+    script?: string;
+  } = {},
 ) {
-  return startServer('gateway', './servers/gateway.ts', {
+  return startServer('gateway', options.script ?? './servers/gateway.ts', {
     cpu: options.cpu ?? 1,
     execArgv: options.execArgv ?? [],
     env: {
