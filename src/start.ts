@@ -90,7 +90,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     res.once('close', () => inFlight.delete(res));
     requestContext.run({ requestId }, () => gateway(req, res));
   });
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  // A deep accept backlog: bursts of thousands of connections were reset at Node's default 511.
+  await new Promise<void>((resolve) =>
+    server.listen({ port: config.port, host: config.host, backlog: 4096 }, resolve),
+  );
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}/graphql`;

@@ -3,12 +3,14 @@ export interface TokenPoolOptions {
   mint: (signal?: AbortSignal) => Promise<string>;
   /** Most tokens kept ready. 0 turns prefetching off: every take mints inline. */
   maxSize?: number;
+  /** Most background mints at once. */
+  maxConcurrentMints?: number;
   /**
    * Oldest token handed out, in ms. Flinks' tokens expire 30 minutes after issue (one page says
    * 15): discarding them at 10 keeps well clear of either.
    */
   maxAgeMs?: number;
-  /** Window of recent demand that sizes the pool. */
+  /** Window over which demand is measured. */
   demandWindowMs?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
@@ -21,13 +23,14 @@ interface Token {
 
 /**
  * A few pre-minted one-time /Authorize tokens, so the hot path makes one upstream round trip
- * instead of two. Each token is handed out once. The pool refills in the background to the number
- * of tokens taken in the last `demandWindowMs` (at least one once there is demand, at most
- * `maxSize`), and falls back to minting inline when empty.
+ * instead of two. Each token is handed out once. The pool keeps ready what the recent demand will
+ * take while the next mints are under way (takes per second × mint time, twice over, plus one),
+ * refills in the background with a few mints at once, and falls back to minting inline when empty.
  */
 export class TokenPool {
   readonly #mint: TokenPoolOptions['mint'];
   readonly #maxSize: number;
+  readonly #maxConcurrentMints: number;
   readonly #maxAgeMs: number;
   readonly #demandWindowMs: number;
   readonly #now: () => number;
@@ -37,12 +40,15 @@ export class TokenPool {
   #windowStart = 0;
   #takesNow = 0;
   #takesBefore = 0;
+  /** Smoothed duration of a background mint, in ms. */
+  #mintMs = 0;
   #minting = 0;
   #closed = false;
 
   constructor(options: TokenPoolOptions) {
     this.#mint = options.mint;
-    this.#maxSize = options.maxSize ?? 8;
+    this.#maxSize = options.maxSize ?? 64;
+    this.#maxConcurrentMints = options.maxConcurrentMints ?? 8;
     this.#maxAgeMs = options.maxAgeMs ?? 10 * 60_000;
     this.#demandWindowMs = options.demandWindowMs ?? 10_000;
     this.#now = options.now ?? Date.now;
@@ -83,18 +89,29 @@ export class TokenPool {
 
   #target(): number {
     this.#roll(this.#now());
-    return Math.min(this.#maxSize, Math.max(this.#takesNow, this.#takesBefore));
+    const takes = Math.max(this.#takesNow, this.#takesBefore);
+    if (takes === 0) return 0;
+    const perMs = takes / this.#demandWindowMs;
+    return Math.min(this.#maxSize, Math.ceil(perMs * this.#mintMs * 2) + 1);
   }
 
   #refill(): void {
-    if (this.#closed || this.#minting > 0) return;
-    const missing = this.#target() - this.#ready.length;
-    if (missing <= 0) return;
-    // One mint at a time: a burst of demand is met inline, not by a burst of background mints.
+    if (this.#closed) return;
+    const wanted = Math.min(
+      this.#target() - this.#ready.length - this.#minting,
+      this.#maxConcurrentMints - this.#minting,
+    );
+    for (let i = 0; i < wanted; i++) this.#mintOne();
+  }
+
+  #mintOne(): void {
     this.#minting++;
+    const started = this.#now();
     this.#mint()
       .then(
         (value) => {
+          const took = this.#now() - started;
+          this.#mintMs = this.#mintMs === 0 ? took : this.#mintMs * 0.8 + took * 0.2;
           if (!this.#closed) this.#ready.push({ value, mintedAt: this.#now() });
           return true;
         },
@@ -105,6 +122,7 @@ export class TokenPool {
       )
       .then((minted) => {
         this.#minting--;
+        // After a failure the pool waits for the next take rather than hammering Flinks.
         if (minted) this.#refill();
       });
   }
