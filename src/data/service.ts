@@ -150,55 +150,43 @@ export type StatementsInput = z.input<typeof StatementsInput>;
 
 const keyOf = (requestId: string, options: object) => `${requestId} ${JSON.stringify(options)}`;
 
-/** Per GraphQL request: DataLoaders keyed by (RequestId, endpoint, options). */
+// No batch endpoint exists at Flinks: each loader dedupes and caches within the request.
+function loader<K, V>(load: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => string) {
+  return new DataLoader<K, V, string | K>(
+    (keys) => Promise.all(keys.map((key) => load(key).catch((error: Error) => error))),
+    cacheKeyFn ? { cacheKeyFn } : {},
+  );
+}
+
+const byRequestAndOptions = ([id, options]: [string, object]) => keyOf(id, options);
+
+/**
+ * Per GraphQL request: DataLoaders keyed by (RequestId, endpoint, options), each made the first
+ * time the request needs it, so an authorize that reads no data pays for none.
+ */
 export class SessionData {
   readonly #service: DataService;
   readonly #principal: string;
   readonly #signal: AbortSignal;
-  readonly #grants: DataLoader<string, void>;
-  readonly #summaries: DataLoader<string, AccountsView>;
-  readonly #details: DataLoader<
-    [string, AccountsDetailOptions],
-    AccountsView | PendingView,
-    string
-  >;
-  readonly #statements: DataLoader<
-    [string, StatementsOptions],
-    StatementsView | PendingView,
-    string
-  >;
+  #grants?: DataLoader<string, void, string>;
+  #summaries?: DataLoader<string, AccountsView, string>;
+  #details?: DataLoader<[string, AccountsDetailOptions], AccountsView | PendingView, string>;
+  #statements?: DataLoader<[string, StatementsOptions], StatementsView | PendingView, string>;
 
   constructor(service: DataService, principal: string, signal: AbortSignal) {
     this.#service = service;
     this.#principal = principal;
     this.#signal = signal;
-    // No batch endpoint exists at Flinks: each loader dedupes and caches within the request.
-    const each =
-      <K, V>(load: (key: K) => Promise<V>) =>
-      (keys: readonly K[]) =>
-        Promise.all(keys.map((key) => load(key).catch((error: Error) => error)));
-    this.#grants = new DataLoader(each((requestId) => this.#own(requestId)));
-    this.#summaries = new DataLoader(each((requestId) => this.#summary(requestId)));
-    this.#details = new DataLoader(
-      each(([id, options]) => this.#detail(id, options)),
-      {
-        cacheKeyFn: ([id, options]) => keyOf(id, options),
-      },
-    );
-    this.#statements = new DataLoader(
-      each(([id, options]) => this.#statementsOf(id, options)),
-      {
-        cacheKeyFn: ([id, options]) => keyOf(id, options),
-      },
-    );
   }
 
   /** Throws SessionExpiredError unless the RequestId is an open session of this principal. */
   session(requestId: string): Promise<void> {
+    this.#grants ??= loader((id: string) => this.#own(id));
     return this.#grants.load(parseInput(FlinksId, requestId, ['requestId']));
   }
 
   accountsSummary(requestId: string): Promise<AccountsView> {
+    this.#summaries ??= loader((id: string) => this.#summary(id));
     return this.#summaries.load(requestId);
   }
 
@@ -206,6 +194,10 @@ export class SessionData {
     requestId: string,
     input: AccountsDetailInput = {},
   ): Promise<AccountsView | PendingView> {
+    this.#details ??= loader(
+      ([id, options]: [string, AccountsDetailOptions]) => this.#detail(id, options),
+      byRequestAndOptions,
+    );
     return this.#details.load([requestId, parseInput(DetailInput, input)]);
   }
 
@@ -213,6 +205,10 @@ export class SessionData {
     requestId: string,
     input: StatementsInput = {},
   ): Promise<StatementsView | PendingView> {
+    this.#statements ??= loader(
+      ([id, options]: [string, StatementsOptions]) => this.#statementsOf(id, options),
+      byRequestAndOptions,
+    );
     return this.#statements.load([requestId, parseInput(StatementsInput, input)]);
   }
 
