@@ -46,9 +46,8 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
   it('walks mfa_image through a question and the image grid to the success screen', async () => {
     const page = await logIn('mfa_image');
 
-    await expect(
-      page.getByRole('group', { name: 'What city were you born in?' }).isVisible(),
-    ).resolves.toBe(true);
+    // isVisible() does not wait: wait for the step to render (waitFor fails on timeout).
+    await page.getByRole('group', { name: 'What city were you born in?' }).waitFor();
     await page.getByLabel('Your answer').fill('Montreal');
     await page.getByRole('button', { name: 'Continue' }).click();
 
@@ -59,8 +58,15 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
     const images = grid.getByRole('img');
     expect(await images.count()).toBe(16);
     // Every image was drawn from its data: URL (naturalWidth is 0 for an image that failed).
+    // Decoding is asynchronous: wait for each image before reading its width.
     const widths = await images.evaluateAll((imgs) =>
-      imgs.map((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      Promise.all(
+        imgs.map(async (img) => {
+          const image = img as unknown as { naturalWidth: number; decode(): Promise<void> };
+          await image.decode().catch(() => {});
+          return image.naturalWidth;
+        }),
+      ),
     );
     expect(widths.every((width) => width > 0)).toBe(true);
     await page.screenshot({ path: `${TEST_OUTPUT}web-image-selection.png`, fullPage: true });
