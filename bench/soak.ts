@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
 import { seededRandom } from '../src/simulator/faults.ts';
-import type { FaultKind } from '../src/simulator/index.ts';
+import { FAULT_KINDS } from '../src/simulator/index.ts';
 import {
   bearer,
   GREATDAY,
@@ -28,17 +28,8 @@ const FAULT_LOGINS = [
   'fault_reset',
 ].map(loginIdOf);
 
-const GLOBAL_FAULTS: FaultKind[] = [
-  '502',
-  '502-html',
-  '503',
-  '503-html',
-  '429',
-  'malformed-json',
-  'cut-body',
-  'reset',
-  'trickle',
-];
+// The soak injects every fault kind the simulator has.
+const GLOBAL_FAULTS = FAULT_KINDS;
 
 interface Request {
   kind: string;

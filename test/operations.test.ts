@@ -1,7 +1,5 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
 import {
   type RunningSimulator,
   SIMULATOR_API_KEY,
@@ -10,20 +8,7 @@ import {
   startSimulator,
 } from '../src/simulator/index.ts';
 import { type RunningGateway, startGateway } from '../src/start.ts';
-
-function capturedLogger() {
-  const lines: string[] = [];
-  const logger = createLogger(
-    'debug',
-    new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
-  return { logger, lines };
-}
+import { capturedLogger } from './support/gateway.ts';
 
 async function start(env: Record<string, string>) {
   const { logger, lines } = capturedLogger();

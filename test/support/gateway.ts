@@ -35,6 +35,21 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** A debug-level logger whose every line is kept, as JSON text, in `lines`. */
+export function capturedLogger() {
+  const lines: string[] = [];
+  const logger = createLogger(
+    'debug',
+    new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  return { logger, lines };
+}
+
 /** The gateway through `yoga.fetch`, on the real simulator over loopback HTTP and real undici. */
 export async function startTestGateway(
   options: {
@@ -46,16 +61,7 @@ export async function startTestGateway(
   } = {},
 ): Promise<TestGateway> {
   const running = await startSimulator(options.simulator);
-  const logs: string[] = [];
-  const logger = createLogger(
-    'debug',
-    new Writable({
-      write(chunk, _encoding, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    }),
-  );
+  const { logger, lines: logs } = capturedLogger();
   const flinks = new FlinksClient({
     baseUrl: running.url,
     customerId: options.simulator?.customerId ?? SIMULATOR_CUSTOMER_ID,
