@@ -25,6 +25,7 @@ import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import { createRequestSignals } from './request-signal.ts';
 import { schema } from './schema/index.ts';
 import { type GatewayStore, MemoryStore } from './store.ts';
 import { useTrustedDocuments } from './trusted-documents.ts';
@@ -101,7 +102,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
   });
   const principals = new WeakMap<Request, string>();
   const { metrics } = deps;
-  const deadlineMs = options.requestDeadlineMs ?? 130_000;
+  const signals = createRequestSignals(options.requestDeadlineMs ?? 130_000);
 
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -143,6 +144,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
         endpoint: '/readiness',
         check: () => !deps.draining?.() && deps.flinks.breakerState !== 'open',
       }),
+      signals.plugin,
       ...(metrics ? [useMetrics(metrics)] : []),
       useStatementDownloads(data, logger),
       useBodyLimit(LIMITS.maxBodyBytes),
@@ -172,7 +174,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
     context: ({ request }): Context => {
       const principal = principals.get(request) as string;
       // Ends upstream work when the client goes away or the request outlives its deadline.
-      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(deadlineMs)]);
+      const signal = signals.signalOf(request);
       return {
         principal,
         authorize,

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import {
@@ -148,6 +150,46 @@ describe('shutdown', () => {
       expect((await fetch(`${origin}/health`)).status).toBe(200);
     } finally {
       await gateway.close();
+    }
+  });
+});
+
+describe('the request deadline', () => {
+  it('ends a slow upstream call as InstitutionUnavailableError even after garbage collections', async () => {
+    // A collectable deadline (AbortSignal.any over AbortSignal.timeout on Node 20) never fired
+    // once the GC ran; gc() between the start and the expiry makes that visible.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const simulator = await startSimulator();
+    const { gateway } = await start({
+      FLINKS_BASE_URL: simulator.url,
+      FLINKS_SECRET_KEY: SIMULATOR_SECRET_KEY,
+      REQUEST_DEADLINE_MS: '1000',
+    });
+    const collecting = setInterval(gc, 50);
+    try {
+      const response = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query:
+            'mutation Op($input: AuthorizeInput!) { authorize(input: $input) { __typename ... on Error { message } } }',
+          variables: { input: slowLogin },
+        }),
+      });
+      // test_slow answers AuthorizeSuccess after 3 s: only the 1 s deadline gives this member.
+      expect(await response.json()).toEqual({
+        data: {
+          authorize: {
+            __typename: 'InstitutionUnavailableError',
+            message: 'Flinks did not answer in time. Try again later.',
+          },
+        },
+      });
+    } finally {
+      clearInterval(collecting);
+      await gateway.close();
+      await simulator.close();
     }
   });
 });

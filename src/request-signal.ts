@@ -1,0 +1,74 @@
+import type { Plugin } from 'graphql-yoga';
+
+/**
+ * One AbortSignal per GraphQL request, owned by the gateway: aborted when the client goes away
+ * (the adapter's `request.signal` fires) or when the request outlives its deadline.
+ *
+ * Not `AbortSignal.any([request.signal, AbortSignal.timeout(ms)])`: on Node 24+ `any` refuses
+ * the adapter's stand-in signal (ERR_INVALID_ARG_TYPE, so every HTTP request failed), and on
+ * Node 20 the composite holds its timeout signal weakly, so after a garbage collection the
+ * deadline never fired. A plain timer stays in the event loop's list until it fires or is cleared.
+ */
+export interface RequestSignals {
+  /** The signal of `request`, made on first use; the same object on every later call. */
+  signalOf(request: Request): AbortSignal;
+  /** Clears the request's timer and listener once its response is made. */
+  plugin: Plugin;
+}
+
+export function createRequestSignals(deadlineMs: number): RequestSignals {
+  const open = new WeakMap<Request, RequestSignal>();
+
+  return {
+    signalOf(request) {
+      let entry = open.get(request);
+      if (!entry) {
+        entry = new RequestSignal(request.signal, deadlineMs);
+        open.set(request, entry);
+      }
+      return entry.signal;
+    },
+    plugin: {
+      onResponse({ request }) {
+        open.get(request)?.release();
+        open.delete(request);
+      },
+    },
+  };
+}
+
+class RequestSignal {
+  readonly #controller = new AbortController();
+  readonly #client: AbortSignal;
+  readonly #timer: NodeJS.Timeout;
+  readonly #onClientAbort = () => this.#abort(this.#client.reason);
+
+  constructor(client: AbortSignal, deadlineMs: number) {
+    this.#client = client;
+    this.#timer = setTimeout(
+      () =>
+        this.#abort(
+          new DOMException(`The request outlived its ${deadlineMs} ms deadline.`, 'TimeoutError'),
+        ),
+      deadlineMs,
+    );
+    // The timer must not keep a draining process alive; unref does not make it collectable.
+    this.#timer.unref();
+    if (client.aborted) this.#abort(client.reason);
+    else client.addEventListener('abort', this.#onClientAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  #abort(reason: unknown): void {
+    this.release();
+    this.#controller.abort(reason);
+  }
+
+  release(): void {
+    clearTimeout(this.#timer);
+    this.#client.removeEventListener('abort', this.#onClientAbort);
+  }
+}
