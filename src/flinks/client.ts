@@ -127,6 +127,9 @@ export class FlinksClient {
         bodyTimeout: this.#timeouts.bodyMs,
         keepAliveTimeout: 30_000,
         connections: options.connections ?? 256,
+        // undici 8 speaks HTTP/2 when TLS offers it; `connections` and the timeouts above are
+        // HTTP/1.1 figures, and every test and the simulator run HTTP/1.1.
+        allowH2: false,
       });
   }
 
