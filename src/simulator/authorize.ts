@@ -118,9 +118,15 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
       return flinksError(401, 'UNAUTHORIZED', 'You must provide a valid auth key');
     }
     const now = config.now();
-    for (const [token, expiresAt] of tokens) if (expiresAt <= now) tokens.delete(token);
+    // One lifetime for every token: insertion order is expiry order, so the sweep stops at the
+    // first live one instead of scanning every token ever minted (a mint took 1 ms at 90k).
+    for (const [token, expiresAt] of tokens) {
+      if (expiresAt > now) break;
+      tokens.delete(token);
+    }
     const token = randomUUID();
-    tokens.set(token, now + config.tokenLifetimeMs);
+    // With anyAuthorizeToken nothing is checked against the map: keep it empty.
+    if (!config.anyAuthorizeToken) tokens.set(token, now + config.tokenLifetimeMs);
     return json(200, { HttpStatusCode: 200, Token: token });
   }
 
