@@ -42,7 +42,30 @@ export interface Config {
   corsOrigins: string[];
   /** Run only the operations of the persisted-documents manifest, named by hash. */
   trustedDocuments: boolean;
+  /** OpenTelemetry traces over OTLP/HTTP; null (off) unless an OTLP endpoint is set. */
+  tracing: TracingConfig | null;
 }
+
+/** The standard OTEL_* variables the gateway's tracing follows. */
+export interface TracingConfig {
+  /** Where spans are POSTed (OTLP/HTTP JSON), `.../v1/traces`. */
+  url: string;
+  /** OTEL_SERVICE_NAME: the `service.name` of every span. */
+  serviceName: string;
+  /** OTEL_TRACES_SAMPLER, as the OpenTelemetry specification names its samplers. */
+  sampler: (typeof SAMPLERS)[number];
+  /** OTEL_TRACES_SAMPLER_ARG: the ratio of the traceidratio samplers. */
+  samplerRatio: number;
+}
+
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
 
 /** A configuration the gateway refuses to start with; the message names the variable. */
 export class ConfigError extends Error {
@@ -112,6 +135,15 @@ const Env = z.object({
   TRUSTED_DOCUMENTS: optional(
     z.enum(['true', 'false'], 'must be true or false').transform((value) => value === 'true'),
   ),
+  OTEL_SDK_DISABLED: optional(z.enum(['true', 'false'], 'must be true or false')),
+  OTEL_TRACES_EXPORTER: optional(z.enum(['otlp', 'none'], 'must be otlp or none')),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optional(httpUrl),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional(httpUrl),
+  OTEL_SERVICE_NAME: optional(z.string().min(1)),
+  OTEL_TRACES_SAMPLER: optional(z.enum(SAMPLERS, `must be one of ${SAMPLERS.join(', ')}`)),
+  OTEL_TRACES_SAMPLER_ARG: optional(
+    z.coerce.number('must be a number').min(0, 'must be 0..1').max(1, 'must be 0..1'),
+  ),
 });
 
 /** Reads the configuration from the environment. Throws ConfigError naming the variable. */
@@ -172,5 +204,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     corsOrigins: e.CORS_ORIGINS ?? ['*'],
     trustedDocuments: e.TRUSTED_DOCUMENTS ?? false,
+    tracing: tracingConfig(e),
+  };
+}
+
+function tracingConfig(e: z.output<typeof Env>): TracingConfig | null {
+  const url =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT && `${e.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces`);
+  if (!url || e.OTEL_SDK_DISABLED === 'true' || e.OTEL_TRACES_EXPORTER === 'none') return null;
+  return {
+    url,
+    serviceName: e.OTEL_SERVICE_NAME ?? 'flinks-gateway',
+    sampler: e.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
+    samplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,
   };
 }

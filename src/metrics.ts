@@ -15,6 +15,11 @@ export interface GatewayMetrics {
 }
 
 const MAX_OPERATION_LABELS = 200;
+
+/** A client's operation name when it is a plain GraphQL name of at most 64 characters, else `anonymous`. */
+export function operationLabel(name: string | null | undefined): string {
+  return name && /^[A-Za-z_]\w{0,63}$/.test(name) ? name : 'anonymous';
+}
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 export function createMetrics(): GatewayMetrics {
@@ -78,7 +83,7 @@ export function createMetrics(): GatewayMetrics {
     },
     operation(name) {
       // Operation names come from clients: bounded, so a client cannot grow the label set.
-      let label = name && /^[A-Za-z_]\w{0,63}$/.test(name) ? name : 'anonymous';
+      let label = operationLabel(name);
       if (!seenOperations.has(label)) {
         if (seenOperations.size >= MAX_OPERATION_LABELS) label = 'other';
         else seenOperations.add(label);

@@ -3,6 +3,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { Tracer } from '@opentelemetry/api';
 import { type DocumentNode, Kind } from 'graphql';
 import {
   createGraphQLError,
@@ -29,6 +30,7 @@ import { createRequestSignals } from './request-signal.ts';
 import { schema } from './schema/index.ts';
 import { type GatewayStore, MemoryStore } from './store.ts';
 import { useTrustedDocuments } from './trusted-documents.ts';
+import { useTracing } from './use-tracing.ts';
 
 /** The security limits, in one place. */
 export const LIMITS = {
@@ -68,6 +70,8 @@ export interface GatewayDeps {
   logger: Logger;
   /** Served at GET /metrics when given. */
   metrics?: GatewayMetrics;
+  /** A span per GraphQL operation when given (OpenTelemetry). */
+  tracer?: Tracer;
   /** True once the process is shutting down: /readiness then answers 503. */
   draining?: () => boolean;
   store?: GatewayStore;
@@ -145,6 +149,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
         check: () => !deps.draining?.() && deps.flinks.breakerState !== 'open',
       }),
       signals.plugin,
+      ...(deps.tracer ? [useTracing(deps.tracer)] : []),
       ...(metrics ? [useMetrics(metrics)] : []),
       useStatementDownloads(data, logger),
       useBodyLimit(LIMITS.maxBodyBytes),

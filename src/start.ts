@@ -9,6 +9,7 @@ import { createMetrics } from './metrics.ts';
 import { requestContext, requestIdFrom } from './request-context.ts';
 import { createGateway, type GatewayOptions } from './server.ts';
 import { SIMULATOR_API_KEY, SIMULATOR_SECRET_KEY, startSimulator } from './simulator/index.ts';
+import { startTracing } from './tracing.ts';
 
 export interface RunningGateway {
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
@@ -63,6 +64,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   }
 
   const metrics = createMetrics();
+  const tracing = config.tracing ? startTracing(config.tracing) : null;
+  if (tracing) logger.info({ url: config.tracing?.url }, 'exporting OpenTelemetry traces');
   const flinks = new FlinksClient({
     baseUrl: config.flinks.baseUrl ?? (simulator as NonNullable<typeof simulator>).url,
     customerId: config.flinks.customerId,
@@ -71,6 +74,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     timeouts: config.flinks.timeouts,
     connections: config.flinks.connections,
     metrics: metrics.flinks,
+    tracer: tracing?.tracer,
     logger,
   });
   metrics.watch(flinks);
@@ -79,6 +83,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     flinks,
     logger,
     metrics,
+    tracer: tracing?.tracer,
     draining: () => draining,
   });
   const inFlight = new Set<ServerResponse>();
@@ -113,6 +118,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       await closed;
       clearTimeout(grace);
       await flinks.close();
+      await tracing?.shutdown();
       await simulator?.close();
     },
   };

@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { type Dispatcher, Pool, request } from 'undici';
 import type { z } from 'zod';
@@ -59,6 +60,8 @@ export interface FlinksClientOptions {
   /** Most pre-minted /Authorize tokens kept ready; 0 mints every token inline. */
   tokenPoolSize?: number;
   metrics?: FlinksMetrics;
+  /** A span per upstream exchange (OpenTelemetry), child of the active one. */
+  tracer?: Tracer;
   logger?: Logger;
 }
 
@@ -91,6 +94,8 @@ export class FlinksClient {
   readonly #ownsDispatcher: boolean;
   readonly #logger: Logger | undefined;
   readonly #metrics: FlinksMetrics | undefined;
+  readonly #tracer: Tracer | undefined;
+  readonly #host: string;
   readonly #resilience: Resilience;
   readonly #tokens: TokenPool;
 
@@ -104,6 +109,8 @@ export class FlinksClient {
     this.#maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
+    this.#tracer = options.tracer;
+    this.#host = base.hostname;
     this.#resilience = new Resilience({
       retry: options.retry,
       breaker: options.breaker,
@@ -145,17 +152,18 @@ export class FlinksClient {
 
   /** Mints a one-time /Authorize token with the secret key, retrying transient failures. */
   generateAuthorizeToken(signal?: AbortSignal): Promise<string> {
-    return this.#resilience.run('GenerateAuthorizeToken', true, signal, () =>
-      this.#mintToken(signal),
+    return this.#resilience.run('GenerateAuthorizeToken', true, signal, (attempt) =>
+      this.#mintToken(signal, attempt),
     );
   }
 
-  async #mintToken(signal?: AbortSignal): Promise<string> {
+  async #mintToken(signal: AbortSignal | undefined, attempt: number): Promise<string> {
     const response = await this.#post(
       'GenerateAuthorizeToken',
       { 'flinks-auth-key': this.#secretKey },
       undefined,
       signal,
+      attempt,
     );
     if (response.status === 200) {
       return this.#parse('GenerateAuthorizeToken', response, TokenBody).Token;
@@ -177,7 +185,7 @@ export class FlinksClient {
    */
   authorize(authorizeRequest: AuthorizeRequest, signal?: AbortSignal): Promise<AuthorizeOutcome> {
     const body = JSON.stringify(authorizeBody(authorizeRequest));
-    const once = () => this.#authorizeOnce(body, signal);
+    const once = (attempt: number) => this.#authorizeOnce(body, signal, attempt);
     return this.#resilience.run('Authorize', authorizeRequest.mode === 'cached', signal, once);
   }
 
@@ -185,12 +193,17 @@ export class FlinksClient {
    * A 401 without a FlinksCode means Flinks refused the token (FACTS.md) and did not process the
    * request: it is sent once more with a new token, whatever the mode.
    */
-  async #authorizeOnce(body: string, signal?: AbortSignal): Promise<AuthorizeOutcome> {
-    for (let attempt = 1; ; attempt++) {
+  async #authorizeOnce(
+    body: string,
+    signal: AbortSignal | undefined,
+    attempt: number,
+  ): Promise<AuthorizeOutcome> {
+    for (let tokens = 1; ; tokens++) {
       const token = await this.#tokens.take(signal);
-      const response = await this.#post('Authorize', { 'flinks-auth-key': token }, body, signal);
+      const headers = { 'flinks-auth-key': token };
+      const response = await this.#post('Authorize', headers, body, signal, attempt);
       if (response.status === 401 && flinksCodeOf(response) === null) {
-        if (attempt === 1) {
+        if (tokens === 1) {
           this.#logger?.warn(
             { endpoint: 'Authorize' },
             'flinks refused a fresh authorize token; retrying once',
@@ -296,7 +309,7 @@ export class FlinksClient {
     }
     const apiKey = this.#apiKey;
     // Data calls read, or start gathering, data Flinks already holds: safe to send twice.
-    const response = await this.#resilience.run(endpoint, true, signal, () =>
+    const response = await this.#resilience.run(endpoint, true, signal, (attempt) =>
       this.#send(
         method,
         endpoint,
@@ -304,6 +317,7 @@ export class FlinksClient {
         { 'x-api-key': apiKey },
         body === undefined ? undefined : JSON.stringify(body),
         signal,
+        attempt,
       ),
     );
     if (response.status === 200) return response;
@@ -415,8 +429,9 @@ export class FlinksClient {
     headers: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal | undefined,
+    attempt: number,
   ): Promise<RawResponse> {
-    return this.#send('POST', endpoint, endpoint, headers, body, signal);
+    return this.#send('POST', endpoint, endpoint, headers, body, signal, attempt);
   }
 
   /**
@@ -430,8 +445,9 @@ export class FlinksClient {
     headers: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal | undefined,
+    attempt: number,
   ): Promise<RawResponse> {
-    const response = await this.#exchange(method, endpoint, path, headers, body, signal);
+    const response = await this.#exchange(method, endpoint, path, headers, body, signal, attempt);
     if (response.status >= 500) throw markTransient(this.#failure(endpoint, response));
     return response;
   }
@@ -443,10 +459,21 @@ export class FlinksClient {
     headers: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal | undefined,
+    attempt: number,
   ): Promise<RawResponse> {
     const started = performance.now();
     let status: number | 'error' = 'error';
     let flinksCode: string | null = null;
+    // Endpoint names only: a data path carries the LoginId or RequestId.
+    const span = this.#tracer?.startSpan(`flinks ${endpoint}`, {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'flinks.endpoint': endpoint,
+        'flinks.attempt': attempt,
+        'http.request.method': method,
+        'server.address': this.#host,
+      },
+    });
     try {
       const response = await request(`${this.#origin}${this.#basePath}/${path}`, {
         dispatcher: this.#dispatcher,
@@ -487,6 +514,12 @@ export class FlinksClient {
     } finally {
       const seconds = (performance.now() - started) / 1000;
       this.#metrics?.upstream(endpoint, status, flinksCode, seconds);
+      if (span) {
+        if (status === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
+        else span.setAttribute('http.response.status_code', status);
+        if (flinksCode) span.setAttribute('flinks.code', flinksCode);
+        span.end();
+      }
       this.#logger?.debug({ endpoint, status, ms: Math.round(seconds * 1000) }, 'flinks call');
     }
   }

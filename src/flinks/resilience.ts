@@ -105,19 +105,20 @@ export class Resilience {
 
   /**
    * Runs one logical call through its breaker: while the breaker is open it fails at once, before
-   * `call` spends anything (a token, say). When `replayable`, a transient failure is retried.
+   * `call` spends anything (a token, say). When `replayable`, a transient failure is retried;
+   * `call` gets the attempt's number, from 1.
    */
   async run<T>(
     endpoint: string,
     replayable: boolean,
     signal: AbortSignal | undefined,
-    call: () => Promise<T>,
+    call: (attempt: number) => Promise<T>,
   ): Promise<T> {
     const breaker =
       endpoint === 'GenerateAuthorizeToken' ? this.#breakers.token : this.#breakers.api;
     try {
       return await breaker.execute(() =>
-        replayable ? this.#retrying(endpoint, signal, call) : call(),
+        replayable ? this.#retrying(endpoint, signal, call) : call(1),
       );
     } catch (error) {
       if (error instanceof BrokenCircuitError) throw circuitOpen(error);
@@ -132,7 +133,7 @@ export class Resilience {
   async #retrying<T>(
     endpoint: string,
     signal: AbortSignal | undefined,
-    call: () => Promise<T>,
+    call: (attempt: number) => Promise<T>,
   ): Promise<T> {
     const deadline = performance.now() + this.#retry.deadlineMs;
     let backoff: IBackoff<unknown> = new ExponentialBackoff({
@@ -141,7 +142,7 @@ export class Resilience {
     }).next();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await call();
+        return await call(attempt);
       } catch (error) {
         const delay = backoff.duration;
         if (

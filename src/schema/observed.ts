@@ -1,5 +1,6 @@
 import type { Context } from '../context.ts';
 import { GatewayError } from '../errors.ts';
+import { traceResult } from '../tracing.ts';
 
 const TYPENAME_BY_KIND: Record<string, string> = {
   success: 'AuthorizeSuccess',
@@ -10,7 +11,7 @@ const TYPENAME_BY_KIND: Record<string, string> = {
   pending: 'DataPending',
 };
 
-/** Counts a field's result by `__typename` (error classes carry their GraphQL name), then passes it on. */
+/** Counts (metrics) and traces a field's result by `__typename` (error classes carry their GraphQL name), then passes it on. */
 export async function observed<T extends { kind: string }>(
   ctx: Context,
   field: string,
@@ -18,10 +19,15 @@ export async function observed<T extends { kind: string }>(
 ): Promise<T> {
   try {
     const value = await work;
-    ctx.metrics?.result(field, TYPENAME_BY_KIND[value.kind] ?? value.kind);
+    record(ctx, field, TYPENAME_BY_KIND[value.kind] ?? value.kind);
     return value;
   } catch (error) {
-    ctx.metrics?.result(field, error instanceof GatewayError ? error.name : 'unexpected');
+    record(ctx, field, error instanceof GatewayError ? error.name : 'unexpected');
     throw error;
   }
+}
+
+function record(ctx: Context, field: string, typename: string): void {
+  ctx.metrics?.result(field, typename);
+  traceResult(field, typename);
 }
