@@ -35,6 +35,8 @@ export interface FlinksServiceConfig {
   readonly sessions: SessionStore;
   /** Accept any non-empty `flinks-auth-key` on /Authorize (see SimulatorOptions). */
   readonly anyAuthorizeToken?: boolean;
+  /** How long after an authorization /DeleteCard answers CARD_IN_USE (see SimulatorOptions). */
+  readonly cardInUseMs: number;
 }
 
 export type ParsedBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
@@ -42,6 +44,8 @@ export type ParsedBody = { readonly ok: true; readonly value: unknown } | { read
 export interface FlinksService {
   generateAuthorizeToken(authKey: string | undefined): Reply;
   authorize(authKey: string | undefined, body: ParsedBody): Reply;
+  /** `DELETE /DeleteCard/{loginId}`: forgets the LoginId and closes its sessions. */
+  deleteCard(loginId: string): Reply;
 }
 
 type Login = Pick<SeededLogin, 'loginId' | 'username' | 'lastRefresh' | 'failure'>;
@@ -96,6 +100,8 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
     SEEDED_LOGINS.map((login) => [login.loginId.toLowerCase(), login]),
   );
   const refusedOnce = new Set<string>();
+  /** When each LoginId (lower case) last opened a session: /DeleteCard is refused for a while. */
+  const lastAuthorized = new Map<string, number>();
   const faultedOnce = new Set<string>();
 
   /**
@@ -187,7 +193,31 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
       lastUsedAt: config.now(),
     };
     sessions.set(requestId, session);
+    lastAuthorized.set(login.loginId.toLowerCase(), config.now());
     return requestId;
+  }
+
+  function deleteCard(loginId: string): Reply {
+    const key = loginId.toLowerCase();
+    if (!logins.has(key)) return unknownLogin();
+    if (config.now() - (lastAuthorized.get(key) ?? Number.NEGATIVE_INFINITY) < config.cardInUseMs) {
+      return flinksError(
+        400,
+        'CARD_IN_USE',
+        'The card is being processed after an authorization. Try again in a few seconds.',
+      );
+    }
+    logins.delete(key);
+    lastAuthorized.delete(key);
+    for (const [requestId, session] of sessions) {
+      if (session.state === 'authorized' && session.loginId.toLowerCase() === key) {
+        sessions.delete(requestId);
+      }
+    }
+    return json(200, {
+      StatusCode: 200,
+      Message: `All of the information about LoginId ${loginId} has been removed`,
+    });
   }
 
   function openCached(loginId: string, options: RequestOptions): Reply {
@@ -433,5 +463,5 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
     return flinksError(400, 'SESSION_EXPIRED', 'The session has expired.', fields);
   }
 
-  return { generateAuthorizeToken, authorize };
+  return { generateAuthorizeToken, authorize, deleteCard };
 }

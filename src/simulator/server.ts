@@ -37,6 +37,11 @@ export interface SimulatorOptions {
    * one /Authorize round trip on its own. Default false.
    */
   anyAuthorizeToken?: boolean;
+  /**
+   * How long after an authorization of a LoginId `/DeleteCard` answers 400 CARD_IN_USE, as Flinks
+   * does while it still processes the account (FACTS.md). Default 2,000 ms.
+   */
+  cardInUseMs?: number;
   /** Keep every call in `calls` (tests). False keeps only the counts, for long load runs. Default true. */
   recordCalls?: boolean;
 }
@@ -95,7 +100,7 @@ const ROUTE = /^\/v3\/([^/]+)\/BankingServices\/([^/]+)(?:\/([^/]+))?\/?$/i;
 
 interface Endpoint {
   readonly name: string;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   /** Data endpoints want the `x-api-key`. */
   readonly data: boolean;
   /** The RequestId comes as the last path segment. */
@@ -109,6 +114,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   { name: 'GetAccountsDetail', method: 'POST', data: true, withId: false },
   { name: 'GetAccountsDetailAsync', method: 'GET', data: true, withId: true },
   { name: 'GetStatements', method: 'POST', data: true, withId: false },
+  { name: 'DeleteCard', method: 'DELETE', data: true, withId: true },
 ];
 const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -296,6 +302,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     sessionIdleMs: options.sessionIdleMs ?? 8 * 60 * 1000,
     sessions,
     anyAuthorizeToken: options.anyAuthorizeToken ?? false,
+    cardInUseMs: options.cardInUseMs ?? 2_000,
   });
   const data = createDataService({
     now,
@@ -385,6 +392,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         return data.accountsDetail(request.parsed);
       case 'GetAccountsDetailAsync':
         return data.accountsDetailAsync(decodeURIComponent(id ?? ''));
+      case 'DeleteCard':
+        return service.deleteCard(decodeURIComponent(id ?? ''));
       default:
         return data.statements(request.parsed);
     }

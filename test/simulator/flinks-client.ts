@@ -49,6 +49,8 @@ export interface TestFlinks {
   data(endpoint: string, body?: unknown, apiKey?: string | null): Promise<FlinksResponse>;
   /** GET /GetAccountsDetailAsync/{requestId} with the `x-api-key`. */
   poll(requestId: string, apiKey?: string | null): Promise<FlinksResponse>;
+  /** DELETE /DeleteCard/{loginId} with the `x-api-key`. */
+  deleteCard(loginId: string, apiKey?: string | null): Promise<FlinksResponse>;
   close(): Promise<void>;
 }
 
@@ -135,6 +137,7 @@ export async function startFlinks(options: StartSimulatorOptions = {}): Promise<
     data: (endpoint, body, apiKey) => send('POST', endpoint, apiKeyHeader(apiKey), body),
     poll: (requestId, apiKey) =>
       send('GET', `GetAccountsDetailAsync/${requestId}`, apiKeyHeader(apiKey)),
+    deleteCard: (loginId, apiKey) => send('DELETE', `DeleteCard/${loginId}`, apiKeyHeader(apiKey)),
     close: () => running.close(),
   };
 }
