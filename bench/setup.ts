@@ -35,7 +35,7 @@ export async function bearer(): Promise<string> {
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('bench-caller')
     .setIssuedAt()
-    .setExpirationTime('2h')
+    .setExpirationTime('1h')
     .sign(new TextEncoder().encode(JWT_SECRET));
   return `Bearer ${token}`;
 }

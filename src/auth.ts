@@ -1,4 +1,10 @@
-import { createRemoteJWKSet, type JWTVerifyGetKey, errors as joseErrors, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
 import type { Config } from './config.ts';
 
 /** The principal of every caller when no caller authentication is configured (development only). */
@@ -38,9 +44,12 @@ export function createAuthenticate(auth: Config['auth']): Authenticate {
       : null;
   if (key === null) return async () => ANONYMOUS_PRINCIPAL;
 
+  const maxLifetimeS = auth.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_S;
   const options = {
     algorithms: auth.jwtSecret ? ['HS256'] : ['RS256', 'ES256'],
+    // jose checks exp and nbf with this tolerance; exp must be present.
     clockTolerance: CLOCK_TOLERANCE_S,
+    requiredClaims: ['exp'],
     ...(auth.issuer ? { issuer: auth.issuer } : {}),
     ...(auth.audience ? { audience: auth.audience } : {}),
   };
@@ -57,6 +66,7 @@ export function createAuthenticate(auth: Config['auth']): Authenticate {
       if (typeof payload.sub !== 'string' || !SUB.test(payload.sub)) {
         throw new UnauthenticatedError('The token has no usable subject.');
       }
+      checkLifetime(payload, maxLifetimeS);
       verified.add(token, payload.sub, payload.exp);
       return payload.sub;
     } catch (error) {
@@ -65,6 +75,10 @@ export function createAuthenticate(auth: Config['auth']): Authenticate {
       if (error instanceof joseErrors.JWKSTimeout) throw error;
       if (error instanceof joseErrors.JWTExpired)
         throw new UnauthenticatedError('The token has expired.');
+      if (error instanceof joseErrors.JWTClaimValidationFailed) {
+        if (error.claim === 'exp') throw new UnauthenticatedError('The token has no expiry (exp).');
+        if (error.claim === 'nbf') throw new UnauthenticatedError('The token is not valid yet.');
+      }
       if (error instanceof joseErrors.JOSEError)
         throw new UnauthenticatedError('The token is not valid.');
       throw error;
@@ -72,12 +86,31 @@ export function createAuthenticate(auth: Config['auth']): Authenticate {
   };
 }
 
+/** Seconds of clock skew allowed between the token's issuer and this gateway (exp, nbf, iat). */
 const CLOCK_TOLERANCE_S = 5;
+/** AUTH_MAX_TOKEN_LIFETIME_SECONDS' default: an hour, the common access-token lifetime. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_S = 3_600;
+
+/**
+ * Refuses a token issued in the future, or one that lives longer than `maxLifetimeS`: from its
+ * `iat` to its `exp`, or from now when it has no `iat`. A stolen long-lived token would otherwise
+ * work until its `exp`, however far away, since the gateway does not check revocation.
+ */
+function checkLifetime(payload: JWTPayload, maxLifetimeS: number): void {
+  const now = Math.floor(Date.now() / 1000);
+  const { iat, exp } = payload;
+  if (iat !== undefined && iat > now + CLOCK_TOLERANCE_S) {
+    throw new UnauthenticatedError('The token is not valid yet.');
+  }
+  if ((exp as number) - (iat ?? now) > maxLifetimeS + CLOCK_TOLERANCE_S) {
+    throw new UnauthenticatedError('The token lives longer than allowed.');
+  }
+}
 
 /**
  * Tokens already verified, until their `exp`: a caller sends the same token with every request,
  * and verifying it each time was the largest cost the gateway added (BENCHMARKS.md). Bounded; the
- * oldest entries go first. A token without `exp` is never cached.
+ * oldest entries go first.
  */
 class VerifiedTokens {
   readonly #subjects = new Map<string, { sub: string; expiresAt: number }>();

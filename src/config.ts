@@ -35,6 +35,8 @@ export interface Config {
     jwksUrl: string | null;
     issuer: string | null;
     audience: string | null;
+    /** Longest a caller token may live, `iat` (or now) to `exp`; longer ones are refused. */
+    maxTokenLifetimeSeconds?: number;
   };
   /** authorize + answerMfa calls per principal per minute; 0 turns the limit off. */
   rateLimitPerMinute: number;
@@ -117,6 +119,7 @@ const Env = z.object({
   AUTH_JWKS_URL: optional(httpUrl),
   AUTH_ISSUER: optional(z.string().min(1)),
   AUTH_AUDIENCE: optional(z.string().min(1)),
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: integer(60, 31 * 24 * 3_600, 3_600),
   RATE_LIMIT_PER_MINUTE: integer(0, 100_000, 30),
   CORS_ORIGINS: optional(
     z
@@ -200,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       jwksUrl: e.AUTH_JWKS_URL ?? null,
       issuer: e.AUTH_ISSUER ?? null,
       audience: e.AUTH_AUDIENCE ?? null,
+      maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
     },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     corsOrigins: e.CORS_ORIGINS ?? ['*'],
