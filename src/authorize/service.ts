@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MfaAnswerRejectedError, SessionExpiredError } from '../errors.ts';
+import { LoginActionRequiredError, MfaAnswerRejectedError, SessionExpiredError } from '../errors.ts';
 import { errorFromFlinksCode } from '../flinks/errors.ts';
 import { FlinksId } from '../flinks/ids.ts';
 import type {
@@ -132,6 +132,7 @@ export class AuthorizeService {
     try {
       outcome = await this.#flinks.authorize(request, signal);
     } catch (error) {
+      if (loginId !== null && provesLoginExists(error)) await this.#claim(loginId, principal);
       // A cached QUESTION_NOT_FOUND still opens a usable session (FACTS.md): the caller's.
       if (error instanceof MfaAnswerRejectedError && error.requestId && request.mode === 'cached') {
         await this.#grantSession(error.requestId, principal);
@@ -174,6 +175,11 @@ export class AuthorizeService {
       tag: null,
       expiresAt: new Date(round.expiresAt),
     };
+  }
+
+  /** Claims the LoginId for `principal`; throws as for an unknown one when another owns it. */
+  async #claim(loginId: string, principal: string): Promise<void> {
+    if ((await this.#store.claimLogin(loginId, principal)) !== principal) throw loginNotFound();
   }
 
   async #grantSession(requestId: string, principal: string): Promise<void> {
@@ -221,6 +227,8 @@ export class AuthorizeService {
       await this.#grantSession(outcome.requestId, principal);
       return outcome;
     }
+    // A refresh that asks a question proves the LoginId exists, as a success does.
+    if (loginId !== null) await this.#claim(loginId, principal);
     const expiresAt = this.#now() + ROUND_TTL_MS;
     await this.#store.putRound({
       requestId: outcome.requestId,
@@ -232,6 +240,17 @@ export class AuthorizeService {
     });
     return { ...outcome, expiresAt: new Date(expiresAt) };
   }
+}
+
+/**
+ * Flinks answered about this very LoginId (the bank had no stored answer, or it wants the user to
+ * act), which it does only for one that exists: unclaimed, it could be used by anyone who knew it.
+ */
+function provesLoginExists(error: unknown): boolean {
+  return (
+    (error instanceof MfaAnswerRejectedError && error.flinksCode === 'QUESTION_NOT_FOUND') ||
+    error instanceof LoginActionRequiredError
+  );
 }
 
 const TOO_MANY_WRONG_ANSWERS = 'Too many wrong answers: this step is closed. Start again.';
