@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FlinksTimeouts } from './flinks/client.ts';
+import type { BreakerOptions } from './flinks/resilience.ts';
 
 /** The Flinks toolbox customer id Flinks publishes for shared testing (FACTS.md). */
 export const TOOLBOX_CUSTOMER_ID = '43387ca6-0391-4c82-857d-70d95f087ecb';
@@ -19,6 +20,7 @@ export interface Config {
     timeouts: FlinksTimeouts;
     /** Most connections open to Flinks at once; calls beyond it queue. */
     connections: number;
+    breaker: BreakerOptions;
   };
   /** The longest one GraphQL request may take, upstream calls included. */
   requestDeadlineMs: number;
@@ -111,6 +113,9 @@ const Env = z.object({
   FLINKS_HEADERS_TIMEOUT_MS: integer(1, TEN_MINUTES, 120_000),
   FLINKS_BODY_TIMEOUT_MS: integer(1, TEN_MINUTES, 30_000),
   FLINKS_CONNECTIONS: integer(1, 100_000, 256),
+  FLINKS_BREAKER_THRESHOLD: integer(1, 1_000, 5),
+  FLINKS_BREAKER_MIN_CALLERS: integer(1, 1_000, 3),
+  FLINKS_BREAKER_OPEN_MS: integer(100, TEN_MINUTES, 10_000),
   REQUEST_DEADLINE_MS: integer(1_000, 600_000, 130_000),
   SHUTDOWN_GRACE_MS: integer(0, 600_000, 25_000),
   DATA_WAIT_MS: integer(0, 120_000, 5_000),
@@ -194,6 +199,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         bodyMs: e.FLINKS_BODY_TIMEOUT_MS,
       },
       connections: e.FLINKS_CONNECTIONS,
+      breaker: {
+        threshold: e.FLINKS_BREAKER_THRESHOLD,
+        minCallers: e.FLINKS_BREAKER_MIN_CALLERS,
+        halfOpenAfterMs: e.FLINKS_BREAKER_OPEN_MS,
+      },
     },
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -24,6 +24,7 @@ import { StatementLinks } from './data/statement-links.ts';
 import { GatewayError } from './errors.ts';
 import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
+import type { BreakerState } from './flinks/resilience.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { createRequestSignals } from './request-signal.ts';
@@ -85,7 +86,7 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
 /** The gateway's Yoga instance: no listening, no environment reads. */
 export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gateway {
   const { logger } = deps;
-  const store = deps.store ?? new MemoryStore({ now: deps.now });
+  const store: GatewayStore = deps.store ?? new MemoryStore({ now: deps.now });
   const authorize = new AuthorizeService({
     flinks: deps.flinks,
     store,
@@ -142,14 +143,19 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
         return masked;
       },
     },
+    // Yoga's own check (200, no body) is moved out of the way of /health, served below.
+    healthCheckEndpoint: '/.yoga-health',
     plugins: [
-      // Ready while Flinks' circuit is not open and the process is not draining.
+      // Whether this replica can serve: not draining, its store answering. Not Flinks' health: an
+      // outage there is every replica's, is answered per request with a typed retryable error,
+      // and taking every replica out of the load balancer at once would turn it into a total one.
       useReadinessCheck({
         endpoint: '/readiness',
-        check: () => !deps.draining?.() && deps.flinks.breakerState !== 'open',
+        check: async () => !deps.draining?.() && ((await store.ready?.()) ?? true),
       }),
       signals.plugin,
       ...(deps.tracer ? [useTracing(deps.tracer)] : []),
+      useHealth(deps.flinks),
       ...(metrics ? [useMetrics(metrics)] : []),
       useStatementDownloads(data, logger),
       useBodyLimit(LIMITS.maxBodyBytes),
@@ -190,6 +196,30 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       };
     },
   });
+}
+
+const FLINKS_HEALTH: Record<BreakerState, string> = {
+  closed: 'available',
+  'half-open': 'recovering',
+  open: 'unavailable',
+};
+
+/**
+ * `GET /health`: 200 while the process is up, with what it knows of Flinks (its circuit breaker):
+ * `{"status":"ok","flinks":"available"|"recovering"|"unavailable"}`.
+ */
+function useHealth(flinks: Partial<Pick<FlinksClient, 'breakerState'>>): Plugin {
+  return {
+    onRequest({ url, fetchAPI, endResponse }) {
+      if (url.pathname !== '/health') return;
+      endResponse(
+        new fetchAPI.Response(
+          JSON.stringify({ status: 'ok', flinks: FLINKS_HEALTH[flinks.breakerState ?? 'closed'] }),
+          { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } },
+        ),
+      );
+    },
+  };
 }
 
 /** Serves `GET /metrics` and counts operations by name. */

@@ -73,6 +73,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     apiKey,
     timeouts: config.flinks.timeouts,
     connections: config.flinks.connections,
+    breaker: config.flinks.breaker,
     metrics: metrics.flinks,
     tracer: tracing?.tracer,
     logger,

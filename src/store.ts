@@ -44,6 +44,8 @@ export interface GatewayStore {
    * the owner: `principal` when the claim held.
    */
   claimLogin(loginId: string, principal: string): Promise<string>;
+  /** Whether the store can serve now (a database reachable, say); `/readiness` asks it. */
+  ready?(): Promise<boolean>;
 }
 
 export interface MemoryStoreOptions {

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
         secretKey: null,
         timeouts: { connectMs: 10_000, headersMs: 120_000, bodyMs: 30_000 },
         connections: 256,
+        breaker: { threshold: 5, minCallers: 3, halfOpenAfterMs: 10_000 },
       },
       requestDeadlineMs: 130_000,
       shutdownGraceMs: 25_000,

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { LoginActionRequiredError, MfaAnswerRejectedError, SessionExpiredError } from '../errors.ts';
+import {
+  LoginActionRequiredError,
+  MfaAnswerRejectedError,
+  SessionExpiredError,
+} from '../errors.ts';
 import { errorFromFlinksCode } from '../flinks/errors.ts';
 import { FlinksId } from '../flinks/ids.ts';
 import type {
@@ -81,7 +85,13 @@ export interface MfaRequiredView extends MfaRequiredOutcome {
 export type AuthorizeView = AuthorizeSuccessOutcome | MfaRequiredView;
 
 export interface AuthorizeServiceOptions {
-  flinks: { authorize(request: AuthorizeRequest, signal?: AbortSignal): Promise<AuthorizeOutcome> };
+  flinks: {
+    authorize(
+      request: AuthorizeRequest,
+      signal?: AbortSignal,
+      caller?: string,
+    ): Promise<AuthorizeOutcome>;
+  };
   store: GatewayStore;
   /** Limits authorize + answerMfa calls per principal; none when absent. */
   limiter?: RateLimiter | null;
@@ -130,7 +140,7 @@ export class AuthorizeService {
     }
     let outcome: AuthorizeOutcome;
     try {
-      outcome = await this.#flinks.authorize(request, signal);
+      outcome = await this.#flinks.authorize(request, signal, principal);
     } catch (error) {
       if (loginId !== null && provesLoginExists(error)) await this.#claim(loginId, principal);
       // A cached QUESTION_NOT_FOUND still opens a usable session (FACTS.md): the caller's.
@@ -156,6 +166,7 @@ export class AuthorizeService {
       outcome = await this.#flinks.authorize(
         { mode: 'answer', requestId: round.requestId, responses },
         signal,
+        principal,
       );
     } catch (error) {
       throw await this.#refused(round, error);

@@ -98,6 +98,7 @@ export class DataService {
       link.requestId,
       { period: link.period as StatementsOptions['period'], accountIds: null },
       signal,
+      grant.principal,
     );
     if ('kind' in groups) return null;
     const file = groups
@@ -226,7 +227,11 @@ export class SessionData {
 
   async #summary(requestId: string): Promise<AccountsView> {
     await this.session(requestId);
-    const accounts = await this.#service.flinks.accountsSummary(requestId, this.#signal);
+    const accounts = await this.#service.flinks.accountsSummary(
+      requestId,
+      this.#signal,
+      this.#principal,
+    );
     return { kind: 'summary', requestId, accounts };
   }
 
@@ -244,8 +249,8 @@ export class SessionData {
     let gathering = pendingDetail.get(requestId)?.optionsKey;
     let result: Account[] | DataPending =
       gathering === undefined
-        ? await flinks.accountsDetail(requestId, options, this.#signal)
-        : await flinks.accountsDetailAsync(requestId, this.#signal);
+        ? await flinks.accountsDetail(requestId, options, this.#signal, this.#principal)
+        : await flinks.accountsDetailAsync(requestId, this.#signal, this.#principal);
     gathering ??= optionsKey;
     for (;;) {
       if (!('kind' in result)) {
@@ -254,12 +259,12 @@ export class SessionData {
           return { kind: 'detail', requestId, accounts: result };
         }
         gathering = optionsKey;
-        result = await flinks.accountsDetail(requestId, options, this.#signal);
+        result = await flinks.accountsDetail(requestId, options, this.#signal, this.#principal);
         continue;
       }
       if (performance.now() + pollIntervalMs > deadline) break;
       await sleep(pollIntervalMs, undefined, { signal: this.#signal });
-      result = await flinks.accountsDetailAsync(requestId, this.#signal);
+      result = await flinks.accountsDetailAsync(requestId, this.#signal, this.#principal);
     }
     pendingDetail.set(requestId, { optionsKey: gathering, expiresAt: now() + SESSION_TTL_MS });
     return this.#pending(requestId, result);
@@ -275,6 +280,7 @@ export class SessionData {
       requestId,
       options,
       this.#signal,
+      this.#principal,
     );
     if ('kind' in groups) return this.#pending(requestId, groups);
     const expiresAt = now() + STATEMENT_LINK_TTL_MS;

@@ -9,6 +9,7 @@ import {
   type BreakerOptions,
   type BreakerState,
   FlinksUnreachableError,
+  markOutage,
   markTransient,
   Resilience,
   type RetryOptions,
@@ -140,7 +141,7 @@ export class FlinksClient {
       });
   }
 
-  /** The circuit breaker of this origin: `open` while Flinks is failing. */
+  /** The circuit breakers of this origin, the worst of them: `open` while Flinks is failing. */
   get breakerState(): BreakerState {
     return this.#resilience.state;
   }
@@ -183,10 +184,15 @@ export class FlinksClient {
    * first attempt may have reached the bank, and a second login attempt or a second answer can
    * lock the user's bank account.
    */
-  authorize(authorizeRequest: AuthorizeRequest, signal?: AbortSignal): Promise<AuthorizeOutcome> {
+  authorize(
+    authorizeRequest: AuthorizeRequest,
+    signal?: AbortSignal,
+    caller?: string,
+  ): Promise<AuthorizeOutcome> {
     const body = JSON.stringify(authorizeBody(authorizeRequest));
     const once = (attempt: number) => this.#authorizeOnce(body, signal, attempt);
-    return this.#resilience.run('Authorize', authorizeRequest.mode === 'cached', signal, once);
+    const replayable = authorizeRequest.mode === 'cached';
+    return this.#resilience.run('Authorize', replayable, signal, once, caller);
   }
 
   /**
@@ -220,8 +226,13 @@ export class FlinksClient {
   }
 
   /** The accounts of an authorized session (`/GetAccountsSummary`). */
-  async accountsSummary(requestId: string, signal?: AbortSignal): Promise<Account[]> {
-    const result = await this.#data('POST', 'GetAccountsSummary', { RequestId: requestId }, signal);
+  async accountsSummary(
+    requestId: string,
+    signal?: AbortSignal,
+    caller?: string,
+  ): Promise<Account[]> {
+    const body = { RequestId: requestId };
+    const result = await this.#data('POST', 'GetAccountsSummary', body, signal, caller);
     if ('kind' in result) {
       throw new FlinksContractError('Flinks answered GetAccountsSummary with 202.', {
         endpoint: 'GetAccountsSummary',
@@ -236,6 +247,7 @@ export class FlinksClient {
     requestId: string,
     options: AccountsDetailOptions,
     signal?: AbortSignal,
+    caller?: string,
   ): Promise<Account[] | DataPending> {
     const body = {
       RequestId: requestId,
@@ -248,7 +260,7 @@ export class FlinksClient {
     };
     return this.#accounts(
       'GetAccountsDetail',
-      await this.#data('POST', 'GetAccountsDetail', body, signal),
+      await this.#data('POST', 'GetAccountsDetail', body, signal, caller),
     );
   }
 
@@ -256,11 +268,12 @@ export class FlinksClient {
   async accountsDetailAsync(
     requestId: string,
     signal?: AbortSignal,
+    caller?: string,
   ): Promise<Account[] | DataPending> {
     const path = `GetAccountsDetailAsync/${encodeURIComponent(requestId)}`;
     return this.#accounts(
       'GetAccountsDetailAsync',
-      await this.#data('GET', path, undefined, signal),
+      await this.#data('GET', path, undefined, signal, caller),
     );
   }
 
@@ -269,13 +282,14 @@ export class FlinksClient {
     requestId: string,
     options: StatementsOptions,
     signal?: AbortSignal,
+    caller?: string,
   ): Promise<AccountStatements[] | DataPending> {
     const body = {
       RequestId: requestId,
       NumberOfStatements: options.period,
       ...(options.accountIds ? { AccountsFilter: options.accountIds } : {}),
     };
-    const result = await this.#data('POST', 'GetStatements', body, signal);
+    const result = await this.#data('POST', 'GetStatements', body, signal, caller);
     if ('kind' in result) return result;
     return this.#parse('GetStatements', result, StatementsBody).StatementsByAccount.map(
       (group) => ({
@@ -300,6 +314,7 @@ export class FlinksClient {
     path: string,
     body: object | undefined,
     signal: AbortSignal | undefined,
+    caller: string | undefined,
   ): Promise<RawResponse | DataPending> {
     const endpoint = path.split('/')[0] as string;
     if (!this.#apiKey) {
@@ -309,16 +324,21 @@ export class FlinksClient {
     }
     const apiKey = this.#apiKey;
     // Data calls read, or start gathering, data Flinks already holds: safe to send twice.
-    const response = await this.#resilience.run(endpoint, true, signal, (attempt) =>
-      this.#send(
-        method,
-        endpoint,
-        path,
-        { 'x-api-key': apiKey },
-        body === undefined ? undefined : JSON.stringify(body),
-        signal,
-        attempt,
-      ),
+    const response = await this.#resilience.run(
+      endpoint,
+      true,
+      signal,
+      (attempt) =>
+        this.#send(
+          method,
+          endpoint,
+          path,
+          { 'x-api-key': apiKey },
+          body === undefined ? undefined : JSON.stringify(body),
+          signal,
+          attempt,
+        ),
+      caller,
     );
     if (response.status === 200) return response;
     if (response.status === 202) {
@@ -436,7 +456,9 @@ export class FlinksClient {
 
   /**
    * One HTTP exchange. A 5xx answer is thrown here, as a transient error, so that the breaker and
-   * the retries around the call see it; other statuses are returned.
+   * the retries around the call see it; other statuses are returned. Only a 5xx without a
+   * FlinksCode counts toward the breaker: a FlinksCode (AGGREGATION_ERROR, say) is Flinks
+   * answering about one login or bank, which says Flinks itself is up.
    */
   async #send(
     method: 'GET' | 'POST',
@@ -448,7 +470,10 @@ export class FlinksClient {
     attempt: number,
   ): Promise<RawResponse> {
     const response = await this.#exchange(method, endpoint, path, headers, body, signal, attempt);
-    if (response.status >= 500) throw markTransient(this.#failure(endpoint, response));
+    if (response.status >= 500) {
+      const failure = markTransient(this.#failure(endpoint, response));
+      throw flinksCodeOf(response) === null ? markOutage(failure) : failure;
+    }
     return response;
   }
 

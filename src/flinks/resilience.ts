@@ -1,14 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  BrokenCircuitError,
-  CircuitState,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  ExponentialBackoff,
-  handleWhen,
-  type IBackoff,
-} from 'cockatiel';
-import { InstitutionUnavailableError } from '../errors.ts';
+import { ExponentialBackoff, type IBackoff } from 'cockatiel';
+import { GatewayError, InstitutionUnavailableError } from '../errors.ts';
 
 /** Flinks' origin itself failed: no connection, a timeout, a 5xx, an HTML error page. */
 export class FlinksUnreachableError extends InstitutionUnavailableError {}
@@ -17,6 +9,7 @@ export class FlinksUnreachableError extends InstitutionUnavailableError {}
 export class CircuitOpenError extends InstitutionUnavailableError {}
 
 const transient = new WeakSet<object>();
+const outage = new WeakSet<object>();
 
 /** Marks an error as one a retry of the same call may not meet (a 5xx answer, say). */
 export function markTransient<E extends object>(error: E): E {
@@ -24,10 +17,28 @@ export function markTransient<E extends object>(error: E): E {
   return error;
 }
 
+/**
+ * Marks an error as Flinks' origin failing (a 5xx that is not a Flinks answer: no FlinksCode),
+ * which counts toward the breaker. A well-formed answer with a FlinksCode, whatever its status,
+ * means Flinks is up and is never marked.
+ */
+export function markOutage<E extends object>(error: E): E {
+  outage.add(error);
+  return error;
+}
+
 function isTransient(error: unknown): boolean {
   return (
     error instanceof FlinksUnreachableError ||
     (typeof error === 'object' && error !== null && transient.has(error))
+  );
+}
+
+/** Transport failures, timeouts and non-Flinks 5xx: what says Flinks' origin is failing. */
+function isOutage(error: unknown): boolean {
+  return (
+    error instanceof FlinksUnreachableError ||
+    (typeof error === 'object' && error !== null && outage.has(error))
   );
 }
 
@@ -45,6 +56,11 @@ export interface BreakerOptions {
   threshold: number;
   /** How long the circuit stays open before one probe call is let through (half-open). */
   halfOpenAfterMs: number;
+  /**
+   * Distinct callers whose calls must be among those consecutive failures: one caller whose own
+   * bank or login keeps failing cannot open the circuit for everyone. 1 is a plain breaker.
+   */
+  minCallers: number;
 }
 
 export const DEFAULT_RETRY: RetryOptions = {
@@ -53,15 +69,84 @@ export const DEFAULT_RETRY: RetryOptions = {
   initialDelayMs: 100,
   maxDelayMs: 2_000,
 };
-export const DEFAULT_BREAKER: BreakerOptions = { threshold: 5, halfOpenAfterMs: 10_000 };
+export const DEFAULT_BREAKER: BreakerOptions = {
+  threshold: 5,
+  halfOpenAfterMs: 10_000,
+  minCallers: 3,
+};
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
-function circuitOpen(cause?: unknown): CircuitOpenError {
-  return new CircuitOpenError('Flinks is not available right now. Try again later.', {
-    retryAfterSeconds: 10,
-    cause,
-  });
+/**
+ * A circuit breaker that knows who failed. Closed, it counts consecutive outage failures and the
+ * callers they came from; it opens once both thresholds are met. Open, every call fails at once
+ * until `halfOpenAfterMs` has passed; then one call is let through as a probe, whose success closes
+ * it and whose failure opens it again. A call that ends without saying anything about Flinks (the
+ * caller went away, a broken body) leaves the count as it was.
+ */
+class CallerBreaker {
+  readonly #options: BreakerOptions;
+  #open = false;
+  #openedAt = 0;
+  #probing = false;
+  #failures = 0;
+  readonly #callers = new Set<string>();
+
+  constructor(options: BreakerOptions) {
+    this.#options = options;
+  }
+
+  get state(): BreakerState {
+    if (!this.#open) return 'closed';
+    return performance.now() - this.#openedAt >= this.#options.halfOpenAfterMs
+      ? 'half-open'
+      : 'open';
+  }
+
+  /** Lets a call through, as the probe when half-open, or throws CircuitOpenError. */
+  admit(): { probe: boolean } {
+    const state = this.state;
+    if (state === 'closed') return { probe: false };
+    if (state === 'half-open' && !this.#probing) {
+      this.#probing = true;
+      return { probe: true };
+    }
+    const waitMs = this.#options.halfOpenAfterMs - (performance.now() - this.#openedAt);
+    throw new CircuitOpenError('Flinks is not available right now. Try again later.', {
+      retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+    });
+  }
+
+  success(probe: boolean): void {
+    if (probe) this.#probing = false;
+    if (this.#open && !probe) return;
+    this.#open = false;
+    this.#failures = 0;
+    this.#callers.clear();
+  }
+
+  failure(probe: boolean, caller: string): void {
+    if (probe) {
+      this.#probing = false;
+      this.#openedAt = performance.now();
+      return;
+    }
+    if (this.#open) return;
+    this.#failures += 1;
+    this.#callers.add(caller);
+    if (
+      this.#failures >= this.#options.threshold &&
+      this.#callers.size >= this.#options.minCallers
+    ) {
+      this.#open = true;
+      this.#openedAt = performance.now();
+    }
+  }
+
+  /** The call said nothing about Flinks: a probe slot is given back, counts stay. */
+  neutral(probe: boolean): void {
+    if (probe) this.#probing = false;
+  }
 }
 
 /**
@@ -69,7 +154,8 @@ function circuitOpen(cause?: unknown): CircuitOpenError {
  * (however many attempts it took), and retries with decorrelated-jitter backoff within a deadline
  * for the calls that may be replayed. The token endpoint has a breaker of its own: its successes
  * (prefetches, mostly) must not reset the count of an /Authorize or data endpoint that keeps
- * failing, and the other way round.
+ * failing, and the other way round. Nothing a caller sends reaches the token endpoint, so its
+ * breaker needs no distinct callers.
  */
 export class Resilience {
   readonly #breakers;
@@ -86,42 +172,46 @@ export class Resilience {
     const breaker = { ...DEFAULT_BREAKER, ...options.breaker };
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#onRetry = options.onRetry ?? (() => {});
-    const create = () =>
-      circuitBreaker(handleWhen(isTransient), {
-        halfOpenAfter: breaker.halfOpenAfterMs,
-        breaker: new ConsecutiveBreaker(breaker.threshold),
-      });
-    this.#breakers = { token: create(), api: create() };
+    this.#breakers = {
+      token: new CallerBreaker({ ...breaker, minCallers: 1 }),
+      api: new CallerBreaker(breaker),
+    };
   }
 
   /** The worst state of the origin's breakers. */
   get state(): BreakerState {
     const states = [this.#breakers.token.state, this.#breakers.api.state];
-    if (states.some((state) => state === CircuitState.Open || state === CircuitState.Isolated)) {
-      return 'open';
-    }
-    return states.includes(CircuitState.HalfOpen) ? 'half-open' : 'closed';
+    if (states.includes('open')) return 'open';
+    return states.includes('half-open') ? 'half-open' : 'closed';
   }
 
   /**
    * Runs one logical call through its breaker: while the breaker is open it fails at once, before
    * `call` spends anything (a token, say). When `replayable`, a transient failure is retried;
-   * `call` gets the attempt's number, from 1.
+   * `call` gets the attempt's number, from 1. `caller` is who the call is for (the principal);
+   * calls the gateway makes on its own pass none.
    */
   async run<T>(
     endpoint: string,
     replayable: boolean,
     signal: AbortSignal | undefined,
     call: (attempt: number) => Promise<T>,
+    caller = '',
   ): Promise<T> {
     const breaker =
       endpoint === 'GenerateAuthorizeToken' ? this.#breakers.token : this.#breakers.api;
+    const { probe } = breaker.admit();
     try {
-      return await breaker.execute(() =>
-        replayable ? this.#retrying(endpoint, signal, call) : call(1),
-      );
+      const result = await (replayable ? this.#retrying(endpoint, signal, call) : call(1));
+      breaker.success(probe);
+      return result;
     } catch (error) {
-      if (error instanceof BrokenCircuitError) throw circuitOpen(error);
+      if (isOutage(error)) breaker.failure(probe, caller);
+      // The token endpoint's circuit refused: nothing was asked of this endpoint.
+      else if (error instanceof CircuitOpenError) breaker.neutral(probe);
+      // Flinks answered, on purpose: it is up, whatever the answer says about one login or bank.
+      else if (error instanceof GatewayError && !signal?.aborted) breaker.success(probe);
+      else breaker.neutral(probe);
       throw error;
     }
   }

@@ -34,7 +34,9 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 
-function setup(options: { threshold?: number; halfOpenAfterMs?: number } = {}) {
+function setup(
+  options: { threshold?: number; halfOpenAfterMs?: number; minCallers?: number } = {},
+) {
   const agent = new MockAgent();
   agent.disableNetConnect();
   const pool = agent.get(ORIGIN);
@@ -56,6 +58,8 @@ function setup(options: { threshold?: number; halfOpenAfterMs?: number } = {}) {
     breaker: {
       threshold: options.threshold ?? 5,
       halfOpenAfterMs: options.halfOpenAfterMs ?? 60_000,
+      // Most calls here name no caller: a plain consecutive-failure breaker unless told.
+      minCallers: options.minCallers ?? 1,
     },
   });
   clients.push(client);
@@ -79,7 +83,7 @@ function setup(options: { threshold?: number; halfOpenAfterMs?: number } = {}) {
       }
     }
   };
-  return { client, calls, authorizeReplies };
+  return { client, calls, authorizeReplies, pool };
 }
 
 describe('retries', () => {
@@ -139,12 +143,42 @@ describe('circuit breaker', () => {
     const before = calls.length;
     const error = await client.authorize(live).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InstitutionUnavailableError);
-    expect((error as InstitutionUnavailableError).retryAfterSeconds).toBe(10);
+    // Until the probe: the breaker's remaining open time (100 ms here), in whole seconds.
+    expect((error as InstitutionUnavailableError).retryAfterSeconds).toBe(1);
     expect(calls.length).toBe(before);
 
     await new Promise((resolve) => setTimeout(resolve, 150));
     authorizeReplies(200);
     await expect(client.authorize(live)).resolves.toMatchObject({ kind: 'success' });
+    expect(client.breakerState).toBe('closed');
+  });
+
+  it('opens only once the consecutive failures come from enough distinct callers', async () => {
+    const { client, authorizeReplies } = setup({ threshold: 3, minCallers: 2 });
+    authorizeReplies(503, 503, 503, 503, 503);
+    for (let i = 0; i < 4; i++) {
+      await expect(client.authorize(live, undefined, 'mallory')).rejects.toBeInstanceOf(
+        InstitutionUnavailableError,
+      );
+    }
+    expect(client.breakerState).toBe('closed');
+    await expect(client.authorize(live, undefined, 'alice')).rejects.toBeInstanceOf(
+      InstitutionUnavailableError,
+    );
+    expect(client.breakerState).toBe('open');
+  });
+
+  it('never counts a 5xx that carries a FlinksCode: Flinks answered', async () => {
+    const { client, pool } = setup({ threshold: 2 });
+    pool
+      .intercept({ path: `${BASE}/Authorize`, method: 'POST' })
+      .reply(500, { HttpStatusCode: 500, FlinksCode: 'AGGREGATION_ERROR' })
+      .times(4);
+    for (let i = 0; i < 4; i++) {
+      await expect(client.authorize(live)).rejects.toMatchObject({
+        flinksCode: 'AGGREGATION_ERROR',
+      });
+    }
     expect(client.breakerState).toBe('closed');
   });
 

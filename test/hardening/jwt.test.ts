@@ -30,14 +30,26 @@ describe('caller tokens: lifetime claims', () => {
 
   it.each([
     ['without exp', { exp: null }, 'The token has no expiry (exp).'],
-    ['living longer than the maximum', { exp: now() + 3_600 }, 'The token lives longer than allowed.'],
+    [
+      'living longer than the maximum',
+      { exp: now() + 3_600 },
+      'The token lives longer than allowed.',
+    ],
     [
       'without iat, expiring past the maximum lifetime from now',
       { iat: null, exp: now() + 3_600 },
       'The token lives longer than allowed.',
     ],
-    ['not valid before a minute from now (nbf)', { nbf: now() + 60 }, 'The token is not valid yet.'],
-    ['issued a minute in the future (iat)', { iat: now() + 60, exp: now() + 300 }, 'The token is not valid yet.'],
+    [
+      'not valid before a minute from now (nbf)',
+      { nbf: now() + 60 },
+      'The token is not valid yet.',
+    ],
+    [
+      'issued a minute in the future (iat)',
+      { iat: now() + 60, exp: now() + 300 },
+      'The token is not valid yet.',
+    ],
   ])('refuses a token %s with 401', async (_name, claims, message) => {
     const { status, body } = await statusWith(await gw.token('alice', claims));
     expect(status).toBe(401);

@@ -41,7 +41,10 @@ describe('a LoginId is claimed by the first caller Flinks proves it exists for',
         expect(await authorizeAs(principal, { [mode]: { loginId } })).toEqual(unknown);
       }
     }
-    expect(unknown).toMatchObject({ __typename: 'InvalidCredentialsError', flinksCode: 'INVALID_LOGIN' });
+    expect(unknown).toMatchObject({
+      __typename: 'InvalidCredentialsError',
+      flinksCode: 'INVALID_LOGIN',
+    });
     expect(gw.running.simulator.countCalls('Authorize')).toBe(before);
   });
 
@@ -53,7 +56,9 @@ describe('a LoginId is claimed by the first caller Flinks proves it exists for',
     const unknown = await authorizeAs('erin', { cached: { loginId: UNKNOWN_LOGIN_ID } });
     expect(await authorizeAs('erin', { cached: { loginId } })).toEqual(unknown);
     expect(await authorizeAs('erin', { refresh: { loginId } })).toEqual(unknown);
-    expect((await authorizeAs('dave', { cached: { loginId } })).__typename).toBe('AuthorizeSuccess');
+    expect((await authorizeAs('dave', { cached: { loginId } })).__typename).toBe(
+      'AuthorizeSuccess',
+    );
   });
 
   it('claims it when the bank wants the user to act on that login (DISABLED_LOGIN)', async () => {
@@ -68,7 +73,9 @@ describe('a LoginId is claimed by the first caller Flinks proves it exists for',
 
   it('claims it on a success, as before', async () => {
     const loginId = simulatorLoginId('greatday_nomfa');
-    expect((await authorizeAs('frank', { cached: { loginId } })).__typename).toBe('AuthorizeSuccess');
+    expect((await authorizeAs('frank', { cached: { loginId } })).__typename).toBe(
+      'AuthorizeSuccess',
+    );
     const unknown = await authorizeAs('grace', { cached: { loginId: UNKNOWN_LOGIN_ID } });
     expect(await authorizeAs('grace', { cached: { loginId } })).toEqual(unknown);
   });

@@ -22,7 +22,10 @@ export interface HttpGateway {
   /** Every log line the gateway wrote, as JSON text. */
   logs: string[];
   /** A signed HS256 token for `sub`, valid five minutes unless told otherwise. */
-  token(sub: string, claims?: { exp?: number | null; iat?: number | null; nbf?: number }): Promise<string>;
+  token(
+    sub: string,
+    claims?: { exp?: number | null; iat?: number | null; nbf?: number },
+  ): Promise<string>;
   /** POSTs a GraphQL request as principal `as` (a sub), over a real socket. */
   graphql(
     query: string,
