@@ -21,7 +21,7 @@ import type { Config } from './config.ts';
 import type { Context } from './context.ts';
 import { DataService, type DataServiceOptions } from './data/service.ts';
 import { StatementLinks } from './data/statement-links.ts';
-import { GatewayError } from './errors.ts';
+import { GatewayError, RateLimitedError } from './errors.ts';
 import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import type { BreakerState } from './flinks/resilience.ts';
@@ -87,13 +87,15 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
 export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gateway {
   const { logger } = deps;
   const store: GatewayStore = deps.store ?? new MemoryStore({ now: deps.now });
+  // One allowance per principal for every call that reaches Flinks: authorize, answerMfa, data.
+  const limiter =
+    options.rateLimitPerMinute > 0
+      ? new RateLimiter({ perMinute: options.rateLimitPerMinute, now: deps.now })
+      : null;
   const authorize = new AuthorizeService({
     flinks: deps.flinks,
     store,
-    limiter:
-      options.rateLimitPerMinute > 0
-        ? new RateLimiter({ perMinute: options.rateLimitPerMinute, now: deps.now })
-        : null,
+    limiter,
     maxWrongAnswers: options.maxWrongAnswers,
     now: deps.now,
   });
@@ -101,6 +103,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
     flinks: deps.flinks,
     store,
     links: new StatementLinks(options.statementLinkKey ?? randomBytes(32)),
+    limiter,
     waitMs: options.dataWaitMs ?? 5_000,
     pollIntervalMs: options.dataPollIntervalMs ?? 1_000,
     now: deps.now,
@@ -283,6 +286,10 @@ function useStatementDownloads(data: DataService, logger: Logger): Plugin {
           { code: error.code, flinksCode: error.flinksCode },
           'statement download refused',
         );
+        if (error instanceof RateLimitedError) {
+          const wait = String(error.retryAfterSeconds ?? 60);
+          return json(429, error.message, { 'retry-after': wait });
+        }
         if (error.retryable) return json(503, error.message, { 'retry-after': '5' });
         json(404, 'This link is invalid or has expired.');
       }

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
+import type { RateLimiter } from '../authorize/rate-limit.ts';
 import { SessionExpiredError } from '../errors.ts';
 import type { FlinksClient } from '../flinks/client.ts';
 import { FlinksId } from '../flinks/ids.ts';
@@ -48,6 +49,11 @@ export interface DataServiceOptions {
   >;
   store: GatewayStore;
   links: StatementLinks;
+  /**
+   * The per-principal limit authorize and answerMfa draw on: each data read that goes upstream
+   * (after DataLoader dedup) takes one call from it; none when absent.
+   */
+  limiter?: RateLimiter | null;
   /** Longest one GraphQL request waits for pending data before answering DataPending. */
   waitMs: number;
   /** Pause between two polls of pending data. */
@@ -64,6 +70,7 @@ export class DataService {
   readonly flinks: DataServiceOptions['flinks'];
   readonly store: GatewayStore;
   readonly links: StatementLinks;
+  readonly limiter: RateLimiter | null;
   readonly waitMs: number;
   readonly pollIntervalMs: number;
   readonly now: () => number;
@@ -74,6 +81,7 @@ export class DataService {
     this.flinks = options.flinks;
     this.store = options.store;
     this.links = options.links;
+    this.limiter = options.limiter ?? null;
     this.waitMs = options.waitMs;
     this.pollIntervalMs = options.pollIntervalMs;
     this.now = options.now ?? Date.now;
@@ -94,6 +102,7 @@ export class DataService {
     if (!link || link.expiresAt <= this.now()) return null;
     const grant = await this.store.getSession(link.requestId);
     if (!grant || !this.links.verify(token, grant.principal)) return null;
+    this.limiter?.take(grant.principal);
     const groups = await this.flinks.statements(
       link.requestId,
       { period: link.period as StatementsOptions['period'], accountIds: null },
@@ -227,6 +236,7 @@ export class SessionData {
 
   async #summary(requestId: string): Promise<AccountsView> {
     await this.session(requestId);
+    this.#service.limiter?.take(this.#principal);
     const accounts = await this.#service.flinks.accountsSummary(
       requestId,
       this.#signal,
@@ -240,6 +250,8 @@ export class SessionData {
     options: AccountsDetailOptions,
   ): Promise<AccountsView | PendingView> {
     await this.session(requestId);
+    // One read, however many polls of Flinks' Async endpoint it takes within DATA_WAIT_MS.
+    this.#service.limiter?.take(this.#principal);
     const { flinks, pendingDetail, waitMs, pollIntervalMs, now } = this.#service;
     const optionsKey = JSON.stringify(options);
     // Real elapsed time, not the injectable clock: this bounds how long the request waits.
@@ -275,6 +287,7 @@ export class SessionData {
     options: StatementsOptions,
   ): Promise<StatementsView | PendingView> {
     await this.session(requestId);
+    this.#service.limiter?.take(this.#principal);
     const { flinks, links, now } = this.#service;
     const groups: AccountStatements[] | DataPending = await flinks.statements(
       requestId,
