@@ -26,6 +26,13 @@ export interface Config {
   requestDeadlineMs: number;
   /** On SIGTERM, how long in-flight requests may still run before connections are cut. */
   shutdownGraceMs: number;
+  /** What callers get to send a request: past either, 408 and the socket is closed. */
+  http: {
+    /** From the connection (or the previous request) to the end of the headers. */
+    headersTimeoutMs: number;
+    /** From the start of the request to the end of its body. */
+    requestTimeoutMs: number;
+  };
   data: {
     /** Longest one GraphQL request waits for pending account data. */
     waitMs: number;
@@ -118,6 +125,8 @@ const Env = z.object({
   FLINKS_BREAKER_OPEN_MS: integer(100, TEN_MINUTES, 10_000),
   REQUEST_DEADLINE_MS: integer(1_000, 600_000, 130_000),
   SHUTDOWN_GRACE_MS: integer(0, 600_000, 25_000),
+  HTTP_HEADERS_TIMEOUT_MS: integer(100, 120_000, 10_000),
+  HTTP_REQUEST_TIMEOUT_MS: integer(100, 600_000, 20_000),
   DATA_WAIT_MS: integer(0, 120_000, 5_000),
   DATA_POLL_INTERVAL_MS: integer(100, 60_000, 1_000),
   AUTH_JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters (HS256)')),
@@ -169,6 +178,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.FLINKS_BASE_URL && !e.FLINKS_SECRET_KEY) {
     throw new ConfigError('FLINKS_SECRET_KEY: required when FLINKS_BASE_URL is set');
   }
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS: must not be over HTTP_REQUEST_TIMEOUT_MS');
+  }
   if (e.AUTH_JWT_SECRET && e.AUTH_JWKS_URL) {
     throw new ConfigError('AUTH_JWKS_URL: set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
   }
@@ -207,6 +219,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    },
     data: { waitMs: e.DATA_WAIT_MS, pollIntervalMs: e.DATA_POLL_INTERVAL_MS },
     auth: {
       jwtSecret: e.AUTH_JWT_SECRET ?? null,

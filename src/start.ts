@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ANONYMOUS_PRINCIPAL } from './auth.ts';
@@ -34,6 +34,19 @@ export function gatewayOptions(config: Config, secretKey: string): GatewayOption
     // Derived, not random, so every instance with the same secret serves the others' links.
     statementLinkKey: createHmac('sha256', secretKey).update('statement download links').digest(),
   };
+}
+
+/**
+ * A response that starts before its request was read to the end was decided without the rest
+ * (401 for a missing token, 413 for a declared length over the limit): it closes the connection
+ * instead of Node reading, and waiting for, the rest of the body to keep the socket alive.
+ */
+function closeIfDecidedEarly(req: IncomingMessage, res: ServerResponse): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
+    if (!req.complete && !this.headersSent) this.setHeader('connection', 'close');
+    return writeHead.apply(this, args);
+  } as typeof writeHead;
 }
 
 /**
@@ -88,14 +101,26 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     draining: () => draining,
   });
   const inFlight = new Set<ServerResponse>();
-  const server = createServer((req, res) => {
+  const server = createServer(
+    {
+      // A client gets this long for its headers, and for its whole request (body included):
+      // a trickled body or header no longer holds a socket for Node's default 300 s.
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      // How often those timeouts are checked (Node's default, 30 s, would add up to that much).
+      connectionsCheckingInterval: Math.min(1_000, config.http.headersTimeoutMs),
+    },
+    (req, res) => handle(req, res),
+  );
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
+    closeIfDecidedEarly(req, res);
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
     requestContext.run({ requestId }, () => gateway(req, res));
-  });
+  };
   // A deep accept backlog: bursts of thousands of connections were reset at Node's default 511.
   await new Promise<void>((resolve) =>
     server.listen({ port: config.port, host: config.host, backlog: 4096 }, resolve),
