@@ -133,14 +133,18 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error(args.map(String).join(' ')),
+      // Yoga logs each error it masked; a client that went away is not one (start.ts logs it once).
+      error: (...args) =>
+        args.some(isClientGone)
+          ? logger.debug('request aborted by the client')
+          : logger.error(args.map(String).join(' ')),
     },
     maskedErrors: {
       // Never put the original error in the response, whatever NODE_ENV says; log it instead.
       isDev: false,
       maskError: (error, message) => {
         const masked = maskError(error, message, false);
-        if (masked !== error) {
+        if (masked !== error && !isClientGone(error)) {
           logUnexpected(logger, (error as { originalError?: unknown }).originalError ?? error);
         }
         return masked;
@@ -375,6 +379,15 @@ async function readLimited(stream: ReadableStream<Uint8Array> | null, maxBytes: 
     chunks.push(value);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * The error, or the error it wraps, is the abort of the request's signal: the client went away.
+ * (The gateway's own deadline reaches resolvers as InstitutionUnavailableError, never as this.)
+ */
+function isClientGone(error: unknown): boolean {
+  const original = (error as { originalError?: unknown } | null)?.originalError ?? error;
+  return (original as { name?: unknown } | null)?.name === 'AbortError';
 }
 
 function logUnexpected(logger: Logger, error: unknown): void {

@@ -118,7 +118,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     if (draining) res.setHeader('connection', 'close');
     closeIfDecidedEarly(req, res);
     inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
+    res.once('close', () => {
+      inFlight.delete(res);
+      // The one line for a client that went away: its upstream work was cancelled, not failed.
+      if (!res.writableFinished) logger.info({ requestId }, 'client went away before the answer');
+    });
     requestContext.run({ requestId }, () => gateway(req, res));
   };
   // A deep accept backlog: bursts of thousands of connections were reset at Node's default 511.
