@@ -27,6 +27,7 @@ import { FlinksContractError } from './flinks/errors.ts';
 import type { BreakerState } from './flinks/resilience.ts';
 import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import { useNoEcho } from './no-echo.ts';
 import { createRequestSignals } from './request-signal.ts';
 import { schema } from './schema/index.ts';
 import { type GatewayStore, MemoryStore } from './store.ts';
@@ -163,6 +164,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       signals.plugin,
       ...(deps.tracer ? [useTracing(deps.tracer)] : []),
       useHealth(deps.flinks),
+      useNoEcho(),
       ...(metrics ? [useMetrics(metrics)] : []),
       useStatementDownloads(data, logger),
       useBodyLimit(LIMITS.maxBodyBytes),
