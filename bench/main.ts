@@ -3,7 +3,8 @@
  * Yoga+Pothos server and (d) this gateway, measured in one run, interleaved round by round, at
  * 0 ms and 50 ms of upstream latency; then 10,000 authorize calls in flight at 5 s of upstream
  * latency, and a CPU profile of (d). Everything on 127.0.0.1; every load is bounded in time.
- * `npm run bench -- --soak` (or `npm run soak`) runs the soak instead (soak.ts).
+ * `npm run bench -- --soak` (or `npm run soak`) runs the soak instead (soak.ts); with
+ * `--soak-scenario failing-bank`, the failing-bank soak (soak-failing-bank.ts).
  *
  * Options: --rounds N (default 4), --seconds S per round (default 3), --inflight N (default
  * 10000, 0 skips), --no-profile, --quick (1 round of 1 s, 1,000 in flight), --parts (default
@@ -23,6 +24,7 @@ import { summarizeProfile } from './profile.ts';
 import { retained } from './retained.ts';
 import { AUTHORIZE_PATH, bearer, startGatewayProcess, startUpstream, targets } from './setup.ts';
 import { soak } from './soak.ts';
+import { soakFailingBank } from './soak-failing-bank.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,6 +37,8 @@ const { values: args } = parseArgs({
     parts: { type: 'string', default: 'compare,inflight,retained,profile' },
     'soak-seconds': { type: 'string', default: '60' },
     'soak-failure-rate': { type: 'string', default: '0.1' },
+    /** `mixed` (soak.ts) or `failing-bank` (soak-failing-bank.ts). */
+    'soak-scenario': { type: 'string', default: 'mixed' },
     baseline: { type: 'string' },
   },
 });
@@ -480,10 +484,18 @@ async function benchmark() {
 
 if (args.soak) {
   pin(process.pid, 0);
-  await soak({
-    seconds: Number(args['soak-seconds']),
-    failureRate: Number(args['soak-failure-rate']),
-  });
+  if (args['soak-scenario'] === 'failing-bank') {
+    await soakFailingBank({
+      seconds: Number(args['soak-seconds']),
+      // --baseline DIR: that checkout's gateway instead, for a before/after.
+      script: args.baseline ? resolve(args.baseline, 'bench/servers/gateway.ts') : undefined,
+    });
+  } else {
+    await soak({
+      seconds: Number(args['soak-seconds']),
+      failureRate: Number(args['soak-failure-rate']),
+    });
+  }
 } else {
   await benchmark();
 }

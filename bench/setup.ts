@@ -30,10 +30,10 @@ export const isAuthorizeSuccess = (status: number, text: string) =>
   status === 200 && text.includes('"__typename":"AuthorizeSuccess"');
 
 /** A pre-signed HS256 token for the gateway's JWT check, as a real caller would send. */
-export async function bearer(): Promise<string> {
+export async function bearer(sub = 'bench-caller'): Promise<string> {
   const token = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject('bench-caller')
+    .setSubject(sub)
     .setIssuedAt()
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode(JWT_SECRET));
