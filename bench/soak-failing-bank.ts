@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
+import { SIMULATOR_API_KEY } from '../src/simulator/index.ts';
 import { bearer, graphqlBody, startGatewayProcess, startUpstream } from './setup.ts';
 
 const DOCUMENT =
@@ -46,7 +47,11 @@ export async function soakFailingBank(options: {
   const failingFrom = seconds * 0.25;
   const upstream = await startUpstream(0);
   await upstream.call('faults', { faults: { latencyMs: 10 } });
-  const gateway = await startGatewayProcess(upstream.url, { script: options.script });
+  // The data endpoints want the simulator's API key (the other soak reads no data).
+  const gateway = await startGatewayProcess(upstream.url, {
+    script: options.script,
+    env: { FLINKS_API_KEY: SIMULATOR_API_KEY },
+  });
   const url = new URL(gateway.url);
   const pool = new Pool(url.origin, {
     connections: healthyCallers + failingConcurrency + 2,
@@ -79,7 +84,9 @@ export async function soakFailingBank(options: {
         body,
       });
       const text = await response.body.text();
-      const typename = /"__typename":"(\w+)"/.exec(text)?.[1] ?? `HTTP ${response.statusCode}`;
+      const typename =
+        /"__typename":"(\w+)"/.exec(text)?.[1] ??
+        (text.includes('"errors"') ? 'masked error' : `HTTP ${response.statusCode}`);
       const summary = /"accountsSummary":\{"__typename":"(\w+)"/.exec(text)?.[1];
       return {
         outcome: summary ? `${typename} + ${summary}` : typename,
