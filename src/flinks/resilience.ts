@@ -91,6 +91,8 @@ class CallerBreaker {
   #probing = false;
   #failures = 0;
   readonly #callers = new Set<string>();
+  /** Bumped on every open and close: a call's outcome counts only in the state it started in. */
+  #generation = 0;
 
   constructor(options: BreakerOptions) {
     this.#options = options;
@@ -104,12 +106,12 @@ class CallerBreaker {
   }
 
   /** Lets a call through, as the probe when half-open, or throws CircuitOpenError. */
-  admit(): { probe: boolean } {
+  admit(): Ticket {
     const state = this.state;
-    if (state === 'closed') return { probe: false };
+    if (state === 'closed') return { probe: false, generation: this.#generation };
     if (state === 'half-open' && !this.#probing) {
       this.#probing = true;
-      return { probe: true };
+      return { probe: true, generation: this.#generation };
     }
     const waitMs = this.#options.halfOpenAfterMs - (performance.now() - this.#openedAt);
     throw new CircuitOpenError('Flinks is not available right now. Try again later.', {
@@ -117,21 +119,23 @@ class CallerBreaker {
     });
   }
 
-  success(probe: boolean): void {
+  success({ probe, generation }: Ticket): void {
     if (probe) this.#probing = false;
-    if (this.#open && !probe) return;
+    else if (generation !== this.#generation || this.#open) return;
+    if (this.#open) this.#generation += 1;
     this.#open = false;
     this.#failures = 0;
     this.#callers.clear();
   }
 
-  failure(probe: boolean, caller: string): void {
+  failure({ probe, generation }: Ticket, caller: string): void {
     if (probe) {
       this.#probing = false;
       this.#openedAt = performance.now();
       return;
     }
-    if (this.#open) return;
+    // Started before the circuit last opened or closed: says nothing about the state now.
+    if (generation !== this.#generation || this.#open) return;
     this.#failures += 1;
     this.#callers.add(caller);
     if (
@@ -140,13 +144,19 @@ class CallerBreaker {
     ) {
       this.#open = true;
       this.#openedAt = performance.now();
+      this.#generation += 1;
     }
   }
 
   /** The call said nothing about Flinks: a probe slot is given back, counts stay. */
-  neutral(probe: boolean): void {
+  neutral({ probe }: Ticket): void {
     if (probe) this.#probing = false;
   }
+}
+
+interface Ticket {
+  probe: boolean;
+  generation: number;
 }
 
 /**
@@ -200,18 +210,18 @@ export class Resilience {
   ): Promise<T> {
     const breaker =
       endpoint === 'GenerateAuthorizeToken' ? this.#breakers.token : this.#breakers.api;
-    const { probe } = breaker.admit();
+    const ticket = breaker.admit();
     try {
       const result = await (replayable ? this.#retrying(endpoint, signal, call) : call(1));
-      breaker.success(probe);
+      breaker.success(ticket);
       return result;
     } catch (error) {
-      if (isOutage(error)) breaker.failure(probe, caller);
+      if (isOutage(error)) breaker.failure(ticket, caller);
       // The token endpoint's circuit refused: nothing was asked of this endpoint.
-      else if (error instanceof CircuitOpenError) breaker.neutral(probe);
+      else if (error instanceof CircuitOpenError) breaker.neutral(ticket);
       // Flinks answered, on purpose: it is up, whatever the answer says about one login or bank.
-      else if (error instanceof GatewayError && !signal?.aborted) breaker.success(probe);
-      else breaker.neutral(probe);
+      else if (error instanceof GatewayError && !signal?.aborted) breaker.success(ticket);
+      else breaker.neutral(ticket);
       throw error;
     }
   }

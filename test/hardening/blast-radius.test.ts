@@ -83,6 +83,15 @@ describe('one caller’s failing bank stays that caller’s problem', () => {
         .__typename;
     }
     expect(typename).toBe('AuthorizeSuccess');
-    expect(JSON.parse((await get('/health')).text)).toEqual({ status: 'ok', flinks: 'available' });
+    // The token endpoint's breaker closes on its own probe (a prefetch, say): within seconds.
+    let flinks = '';
+    for (let i = 0; i < 20 && flinks !== 'available'; i++) {
+      flinks = JSON.parse((await get('/health')).text).flinks;
+      if (flinks !== 'available') {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        await gw.graphql(AUTHORIZE, cached(NOMFA), 'dave');
+      }
+    }
+    expect(flinks).toBe('available');
   });
 });
