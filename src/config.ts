@@ -78,26 +78,45 @@ const SAMPLERS = [
   'parentbased_traceidratio',
 ] as const;
 
-/** A configuration the gateway refuses to start with; the message names the variable. */
+/**
+ * A configuration the gateway refuses to start with: every problem found, one line each, each
+ * starting with the variable it names (`PORT: must be a whole number`).
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(problems.join('\n'));
+    this.problems = problems;
+  }
 }
+
+/**
+ * The anonymous development principal's limit: every caller of a gateway without caller
+ * authentication is one principal, so the production default would stop a person exploring.
+ */
+export const DEVELOPMENT_RATE_LIMIT_PER_MINUTE = 600;
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 30;
 
 const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional());
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
 const integer = (min: number, max: number, fallback: number) =>
-  z.preprocess(
-    blankIsUnset,
-    z.coerce
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(min, `must be at least ${min}`)
-      .max(max, `must be at most ${max}`)
-      .default(fallback),
-  );
+  z.preprocess(blankIsUnset, wholeNumber(min, max).default(fallback));
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .transform((value) => value.replace(/\/+$/, ''));
+// The gateway appends /v3/{customerId}/BankingServices/... itself: a path here would be doubled.
+const origin = httpUrl.refine(
+  (value) => new URL(value).pathname === '/' && !/[?#]/.test(value),
+  'must be an origin such as https://toolbox-api.private.fin.ag, without a path (the gateway appends /v3/{customerId}/BankingServices/...)',
+);
 const secret = z.string().min(8, 'must be at least 8 characters');
 const TEN_MINUTES = 600_000;
 
@@ -108,7 +127,7 @@ const Env = z.object({
   PORT: integer(0, 65_535, 4000),
   HOST: optional(z.string().min(1)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
-  FLINKS_BASE_URL: optional(httpUrl),
+  FLINKS_BASE_URL: optional(origin),
   FLINKS_CUSTOMER_ID: optional(
     z
       .string()
@@ -134,7 +153,7 @@ const Env = z.object({
   AUTH_ISSUER: optional(z.string().min(1)),
   AUTH_AUDIENCE: optional(z.string().min(1)),
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: integer(60, 31 * 24 * 3_600, 3_600),
-  RATE_LIMIT_PER_MINUTE: integer(0, 100_000, 30),
+  RATE_LIMIT_PER_MINUTE: optional(wholeNumber(0, 100_000)),
   CORS_ORIGINS: optional(
     z
       .string()
@@ -163,37 +182,43 @@ const Env = z.object({
   ),
 });
 
-/** Reads the configuration from the environment. Throws ConfigError naming the variable. */
+/**
+ * Reads the configuration from the environment. Throws ConfigError with every problem at once,
+ * one line each naming its variable: each variable of `Env` gets this without more code.
+ */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(
-      `${String(issue?.path[0] ?? 'environment')}: ${issue?.message ?? 'invalid'}`,
-    );
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map(
+        (issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`,
+      );
+  // Rules across variables read only whether a variable is set, so they are checked even when
+  // another variable's value is invalid: one start shows every problem.
+  const set = (name: string) => (env[name] ?? '') !== '';
+  const production = env.NODE_ENV === 'production';
+  if (set('FLINKS_BASE_URL') && !set('FLINKS_SECRET_KEY')) {
+    problems.push('FLINKS_SECRET_KEY: required when FLINKS_BASE_URL is set');
   }
-  const e = parsed.data;
-  const production = e.NODE_ENV === 'production';
-
-  if (e.FLINKS_BASE_URL && !e.FLINKS_SECRET_KEY) {
-    throw new ConfigError('FLINKS_SECRET_KEY: required when FLINKS_BASE_URL is set');
+  if (set('AUTH_JWT_SECRET') && set('AUTH_JWKS_URL')) {
+    problems.push('AUTH_JWKS_URL: set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
   }
-  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
-    throw new ConfigError('HTTP_HEADERS_TIMEOUT_MS: must not be over HTTP_REQUEST_TIMEOUT_MS');
+  const headersMs = Env.shape.HTTP_HEADERS_TIMEOUT_MS.safeParse(env.HTTP_HEADERS_TIMEOUT_MS);
+  const requestMs = Env.shape.HTTP_REQUEST_TIMEOUT_MS.safeParse(env.HTTP_REQUEST_TIMEOUT_MS);
+  if (headersMs.success && requestMs.success && headersMs.data > requestMs.data) {
+    problems.push('HTTP_HEADERS_TIMEOUT_MS: must not be over HTTP_REQUEST_TIMEOUT_MS');
   }
-  if (e.AUTH_JWT_SECRET && e.AUTH_JWKS_URL) {
-    throw new ConfigError('AUTH_JWKS_URL: set either AUTH_JWT_SECRET or AUTH_JWKS_URL, not both');
+  if (production && !set('FLINKS_BASE_URL')) {
+    problems.push('FLINKS_BASE_URL: required in production (the simulator is for development)');
   }
-  if (production && !e.FLINKS_BASE_URL) {
-    throw new ConfigError(
-      'FLINKS_BASE_URL: required in production (the simulator is for development)',
-    );
-  }
-  if (production && !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL) {
-    throw new ConfigError(
+  if (production && !set('AUTH_JWT_SECRET') && !set('AUTH_JWKS_URL')) {
+    problems.push(
       'AUTH_JWT_SECRET: production needs caller authentication (AUTH_JWT_SECRET or AUTH_JWKS_URL)',
     );
   }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  const anonymous = !e.AUTH_JWT_SECRET && !e.AUTH_JWKS_URL;
 
   return {
     port: e.PORT,
@@ -231,7 +256,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       audience: e.AUTH_AUDIENCE ?? null,
       maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
     },
-    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    rateLimitPerMinute:
+      e.RATE_LIMIT_PER_MINUTE ??
+      (anonymous && !production
+        ? DEVELOPMENT_RATE_LIMIT_PER_MINUTE
+        : DEFAULT_RATE_LIMIT_PER_MINUTE),
     corsOrigins: e.CORS_ORIGINS ?? ['*'],
     trustedDocuments: e.TRUSTED_DOCUMENTS ?? false,
     tracing: tracingConfig(e),

@@ -1,18 +1,25 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { startGateway } from './start.ts';
+import { ListenError, startGateway } from './start.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  console.error(`Invalid configuration: ${error.message}`);
+  for (const problem of error.problems) console.error(`Invalid configuration: ${problem}`);
   process.exit(1);
 }
 
 const logger = createLogger(config.logLevel);
-const gateway = await startGateway(config, logger);
+let gateway: Awaited<ReturnType<typeof startGateway>>;
+try {
+  gateway = await startGateway(config, logger);
+} catch (error) {
+  if (!(error instanceof ListenError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 if (!config.production) console.log(`GraphiQL: ${gateway.url}`);
 
 let stopping = false;

@@ -20,6 +20,26 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** The gateway could not listen where PORT and HOST say; the message is one line naming them. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+  readonly code: string;
+
+  constructor(host: string, port: number, code: string) {
+    const why: Record<string, string> = {
+      EADDRINUSE:
+        'the port is in use by another process; set PORT to a free port (PORT=0 picks one)',
+      EACCES: 'this user may not listen on that port; set PORT to 1024 or above',
+      EADDRNOTAVAIL: 'this machine has no such address; set HOST to one of its addresses',
+      ENOTFOUND: 'the host name does not resolve; set HOST to an address such as 127.0.0.1',
+    };
+    super(
+      `Cannot listen on ${host}:${port} (PORT=${port}, HOST=${host}): ${why[code] ?? `${code}; check PORT and HOST`}.`,
+    );
+    this.code = code;
+  }
+}
+
 /** The gateway's options as the configuration sets them. */
 export function gatewayOptions(config: Config, secretKey: string): GatewayOptions {
   return {
@@ -72,7 +92,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   }
   if (!config.auth.jwtSecret && !config.auth.jwksUrl) {
     logger.warn(
-      `no caller authentication configured (AUTH_JWT_SECRET or AUTH_JWKS_URL): every caller is "${ANONYMOUS_PRINCIPAL}"`,
+      `no caller authentication configured (AUTH_JWT_SECRET or AUTH_JWKS_URL): every caller is "${ANONYMOUS_PRINCIPAL}", limited to ${config.rateLimitPerMinute || 'unlimited'} authorize and answerMfa calls a minute`,
     );
   }
 
@@ -126,9 +146,21 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     requestContext.run({ requestId }, () => gateway(req, res));
   };
   // A deep accept backlog: bursts of thousands of connections were reset at Node's default 511.
-  await new Promise<void>((resolve) =>
-    server.listen({ port: config.port, host: config.host, backlog: 4096 }, resolve),
-  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await flinks.close();
+    await simulator?.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new ListenError(config.host, config.port, code);
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}/graphql`;

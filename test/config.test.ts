@@ -18,7 +18,7 @@ describe('loadConfig', () => {
       requestDeadlineMs: 130_000,
       shutdownGraceMs: 25_000,
       data: { waitMs: 5_000, pollIntervalMs: 1_000 },
-      rateLimitPerMinute: 30,
+      rateLimitPerMinute: 600,
       corsOrigins: ['*'],
       trustedDocuments: false,
     });
@@ -26,6 +26,45 @@ describe('loadConfig', () => {
       'https://a.test',
       'https://b.test',
     ]);
+  });
+
+  it('relaxes the rate limit only for the anonymous development principal', () => {
+    const production = {
+      NODE_ENV: 'production',
+      FLINKS_BASE_URL: 'https://x.test',
+      FLINKS_SECRET_KEY: 'abcdefghij',
+      AUTH_JWT_SECRET: 'a'.repeat(32),
+    };
+    expect(loadConfig({}).rateLimitPerMinute).toBe(600);
+    expect(loadConfig({ NODE_ENV: 'test' }).rateLimitPerMinute).toBe(600);
+    expect(loadConfig({ AUTH_JWT_SECRET: 'a'.repeat(32) }).rateLimitPerMinute).toBe(30);
+    expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.test/jwks' }).rateLimitPerMinute).toBe(30);
+    expect(loadConfig(production).rateLimitPerMinute).toBe(30);
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '5' }).rateLimitPerMinute).toBe(5);
+    expect(loadConfig({ ...production, RATE_LIMIT_PER_MINUTE: '0' }).rateLimitPerMinute).toBe(0);
+  });
+
+  it('reports every problem at once, one line each naming its variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        NODE_ENV: 'production',
+        PORT: 'eighty',
+        FLINKS_CUSTOMER_ID: 'toolbox',
+        DATA_WAIT_MS: '-1',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'PORT: must be a whole number',
+      'FLINKS_CUSTOMER_ID: must be a GUID',
+      'DATA_WAIT_MS: must be at least 0',
+      'FLINKS_BASE_URL: required in production (the simulator is for development)',
+      'AUTH_JWT_SECRET: production needs caller authentication (AUTH_JWT_SECRET or AUTH_JWKS_URL)',
+    ]);
+    expect((error as Error).message.split('\n')).toEqual((error as ConfigError).problems);
   });
 
   it('turns trusted-documents mode on only for TRUSTED_DOCUMENTS=true', () => {
@@ -79,7 +118,15 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, /^PORT: /],
     [{ PORT: '70000' }, /^PORT: must be at most 65535/],
-    [{ FLINKS_BASE_URL: 'ftp://flinks' }, /^FLINKS_BASE_URL: /],
+    [{ FLINKS_BASE_URL: 'ftp://flinks', FLINKS_SECRET_KEY: 'abcdefghij' }, /^FLINKS_BASE_URL: /],
+    [
+      { FLINKS_BASE_URL: 'https://x.test/v3/x', FLINKS_SECRET_KEY: 'abcdefghij' },
+      /^FLINKS_BASE_URL: must be an origin such as https:\/\/toolbox-api\.private\.fin\.ag, without a path/,
+    ],
+    [
+      { FLINKS_BASE_URL: 'https://x.test?a=1', FLINKS_SECRET_KEY: 'abcdefghij' },
+      /^FLINKS_BASE_URL: must be an origin/,
+    ],
     [{ FLINKS_BASE_URL: 'https://x.test' }, /^FLINKS_SECRET_KEY: required/],
     [{ FLINKS_CUSTOMER_ID: 'toolbox' }, /^FLINKS_CUSTOMER_ID: must be a GUID/],
     [{ FLINKS_BODY_TIMEOUT_MS: '0' }, /^FLINKS_BODY_TIMEOUT_MS: must be at least 1/],
@@ -101,6 +148,7 @@ describe('loadConfig', () => {
   ])('refuses %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(env)).not.toThrow(/\n/);
   });
 
   it('never repeats a secret value in its message', () => {
