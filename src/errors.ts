@@ -117,14 +117,23 @@ export class InvalidInputError extends GatewayError {
   readonly code = 'INVALID_INPUT';
   readonly issues: InputIssue[];
 
+  /** Every problem of the request, in input order. */
   constructor(issues: InputIssue[]) {
-    super(
-      issues.length === 1 && issues[0]
-        ? `Invalid input: ${issues[0].message}`
-        : `Invalid input: ${issues.length} problems.`,
+    const sorted = [...issues].sort((a, b) =>
+      a.path.join('.').localeCompare(b.path.join('.'), 'en', { numeric: true }),
     );
-    this.issues = issues;
+    super(`Invalid input: ${sorted.map(describeIssue).join('; ')}`);
+    this.issues = sorted;
   }
+}
+
+/** `responses[0].prompt is not a key…`: the issue's place, as written in GraphQL, then what is wrong. */
+function describeIssue(issue: InputIssue): string {
+  const place = issue.path
+    .slice(issue.path[0] === 'input' ? 1 : 0)
+    .map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : index === 0 ? part : `.${part}`))
+    .join('');
+  return place ? `${place} ${issue.message}` : issue.message;
 }
 
 /** Flinks answered with a FlinksCode this gateway has no family for. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  type InputIssue,
+  InvalidInputError,
   LoginActionRequiredError,
   MfaAnswerRejectedError,
   SessionExpiredError,
@@ -12,9 +14,9 @@ import type {
   AuthorizeSuccessOutcome,
   MfaRequiredOutcome,
 } from '../flinks/types.ts';
-import { parseInput } from '../input.ts';
+import { checkInput, parseInput } from '../input.ts';
 import { type GatewayStore, type MfaRound, SESSION_TTL_MS } from '../store.ts';
-import { securityResponses } from './answers.ts';
+import { checkResponses, securityResponses } from './answers.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
 /** A RequestId lives 8 minutes without activity while authorizing (FACTS.md, Lifetimes). */
@@ -158,7 +160,10 @@ export class AuthorizeService {
     signal?: AbortSignal,
   ): Promise<AuthorizeView> {
     this.#limiter?.take(principal);
-    const input = parseInput(AnswerMfaInput, command);
+    const checked = checkInput(AnswerMfaInput, command);
+    if ('issues' in checked)
+      throw await this.#everyAnswerProblem(principal, command, checked.issues);
+    const input = checked.data;
     const round = await this.#ownRound(principal, input.requestId);
     const responses = securityResponses(round.challenges, input.responses);
     let outcome: AuthorizeOutcome;
@@ -191,6 +196,29 @@ export class AuthorizeService {
   /** Claims the LoginId for `principal`; throws as for an unknown one when another owns it. */
   async #claim(loginId: string, principal: string): Promise<void> {
     if ((await this.#store.claimLogin(loginId, principal)) !== principal) throw loginNotFound();
+  }
+
+  /**
+   * The input's own problems (a limit, an empty field) together with those of the answers against
+   * the open step, so that one request reports every problem rather than one pass at a time.
+   */
+  async #everyAnswerProblem(
+    principal: string,
+    command: AnswerMfaCommand,
+    issues: InputIssue[],
+  ): Promise<InvalidInputError> {
+    const requestId = FlinksId.safeParse(command.requestId);
+    if (!requestId.success || command.responses.length > 50) return new InvalidInputError(issues);
+    const round = await this.#store.getRound(requestId.data);
+    if (!round || round.principal !== principal) return new InvalidInputError(issues);
+    const related = (a: string[], b: string[]) =>
+      a.length > 2 &&
+      b.length > 2 &&
+      a.slice(0, b.length).join('.') === b.slice(0, a.length).join('.');
+    const answers = checkResponses(round.challenges, command.responses).issues.filter(
+      (answer) => !issues.some((issue) => related(issue.path, answer.path)),
+    );
+    return new InvalidInputError([...issues, ...answers]);
   }
 
   async #grantSession(requestId: string, principal: string): Promise<void> {

@@ -403,6 +403,7 @@ export class FlinksClient {
         flinksCode: error.data.FlinksCode,
         requestId: error.data.RequestId ?? null,
         retryAfterSeconds,
+        invalidFields: Object.keys(error.data.ValidationDetails ?? {}),
       });
     }
     if (response.status === 429) {

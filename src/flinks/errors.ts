@@ -36,6 +36,8 @@ interface FlinksErrorContext {
   flinksCode: string;
   requestId: string | null;
   retryAfterSeconds: number | null;
+  /** The fields Flinks' `ValidationDetails` names (PascalCase wire names), when it sent some. */
+  invalidFields?: string[];
 }
 
 type ErrorFactory = (context: FlinksErrorContext) => GatewayError;
@@ -60,10 +62,14 @@ const BY_CODE: Record<string, ErrorFactory> = {
   INVALID_LOGIN: credentials('The login is not valid for this institution.'),
   INVALID_USERNAME: credentials('The institution did not accept the username.'),
   INVALID_PASSWORD: credentials('The institution did not accept the password.'),
-  INVALID_REQUEST: credentials('Flinks refused the request as incomplete or malformed.'),
+  INVALID_REQUEST: ({ flinksCode, invalidFields = [] }) =>
+    new InvalidCredentialsError(invalidRequestMessage(invalidFields), { flinksCode }),
   ACCESS_DENIED: credentials('The institution refused the authentication.'),
 
-  INVALID_SECURITY_RESPONSE: mfaRejected('The answer was not accepted. Try again.', true),
+  INVALID_SECURITY_RESPONSE: mfaRejected(
+    'The answer was not accepted. Check it and answer again.',
+    true,
+  ),
   INVALID_SECURITY_RESPONSE_NO_RETRY: mfaRejected(
     'The answer was not accepted and the session was closed. Start again.',
     false,
@@ -72,7 +78,7 @@ const BY_CODE: Record<string, ErrorFactory> = {
   SECURITYRESPONSES_INCOMPLETE: mfaRejected('Every question of this step needs an answer.', true),
   // In cached mode the RequestId of a QUESTION_NOT_FOUND is still usable (FACTS.md): kept.
   QUESTION_NOT_FOUND: mfaRejected(
-    'The institution asked a question with no stored answer; the user must log in again.',
+    'Your bank asked a security question that has no saved answer. Connect your bank again to answer it.',
     false,
   ),
 
@@ -83,16 +89,15 @@ const BY_CODE: Record<string, ErrorFactory> = {
   SESSION_EXPIRED: ({ flinksCode }) =>
     new SessionExpiredError('The session expired. Start again.', { flinksCode }),
 
+  // Shown to end users word for word: what happened and what they can do, in their terms.
   DISABLED_LOGIN: ({ flinksCode }) =>
     new LoginActionRequiredError(
-      'The institution has disabled this login; the user must contact it.',
-      {
-        flinksCode,
-      },
+      'Your bank has disabled this login. Contact your bank to enable it, then try again.',
+      { flinksCode },
     ),
   NEW_ACCOUNT: ({ flinksCode }) =>
     new LoginActionRequiredError(
-      'The institution needs the user to complete a step in online banking first.',
+      'Your bank needs you to finish a step in its online banking first. Log in there, then try again.',
       { flinksCode },
     ),
 
@@ -115,6 +120,20 @@ const BY_CODE: Record<string, ErrorFactory> = {
       retryAfterSeconds,
     }),
 };
+
+/** INVALID_REQUEST says which field, in the input's terms, when Flinks' ValidationDetails does. */
+function invalidRequestMessage(fields: string[]): string {
+  const names = fields
+    .filter((field) => /^[A-Za-z][A-Za-z0-9]{0,40}$/.test(field))
+    .map((field) => field.charAt(0).toLowerCase() + field.slice(1));
+  if (names.includes('institution')) {
+    return 'Flinks does not know this institution. Check its name, spelled as Flinks lists it (FlinksCapital on the toolbox and the embedded simulator).';
+  }
+  if (names.length > 0) {
+    return `Flinks refused the request: check ${names.map((name) => `\`${name}\``).join(', ')}.`;
+  }
+  return 'Flinks refused the request as incomplete or malformed.';
+}
 
 export function errorFromFlinksCode(context: FlinksErrorContext): GatewayError {
   const factory = BY_CODE[context.flinksCode];

@@ -74,6 +74,8 @@ export const ErrorBody = z.object({
   HttpStatusCode: z.number().int().nullish(),
   FlinksCode: z.string().min(1).max(200),
   RequestId: Id.nullish(),
+  // `{ field: [messages] }`: only the field names are used. Never fails the body.
+  ValidationDetails: z.record(z.string(), z.unknown()).nullish().catch(null),
 });
 
 export type AuthorizeSuccessBody = z.infer<typeof AuthorizeSuccessBody>;

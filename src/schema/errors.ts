@@ -29,7 +29,8 @@ export const ErrorInterface = builder.interfaceRef<GatewayError>('Error').implem
       description: 'The gateway’s stable code of the error family, e.g. `INVALID_CREDENTIALS`.',
     }),
     retryable: t.exposeBoolean('retryable', {
-      description: 'Whether the same call may succeed later without the user changing anything.',
+      description:
+        'Whether sending the very same call again, unchanged, may succeed later (an outage, a busy login, a rate limit). False when the user must change something first: a refused MFA answer is answered again with a different answer when `MfaAnswerRejectedError.canRetry`.',
     }),
   }),
 });
@@ -60,7 +61,8 @@ builder.objectType(MfaAnswerRejectedError, {
         'The RequestId, when Flinks kept the session: answer again with it when `canRetry`. After a cached QUESTION_NOT_FOUND it still opens data calls.',
     }),
     canRetry: t.exposeBoolean('canRetry', {
-      description: 'Whether `answerMfa` may be called again with the same requestId.',
+      description:
+        'Whether the user may answer this step again, with a different answer, by `answerMfa` with `sessionRequestId`. `retryable` is false all the same: resending the same answer would be refused again, and repeated wrong answers can lock the bank login.',
     }),
     challenges: t.expose('challenges', {
       type: [SecurityChallenge],

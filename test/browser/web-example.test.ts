@@ -156,7 +156,7 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
     const alert = page.getByRole('alert');
     await alert.waitFor();
     await page.screenshot({ path: `${TEST_OUTPUT}web-wrong-answer.png`, fullPage: true });
-    expect(await alert.innerText()).toBe('The answer was not accepted. Try again.');
+    expect(await alert.innerText()).toBe('The answer was not accepted. Check it and answer again.');
     expect(await page.getByRole('group', { name: 'What city were you born in?' }).count()).toBe(1);
 
     await page.getByLabel('Your answer').fill('Montreal');

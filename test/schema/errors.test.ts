@@ -39,6 +39,31 @@ describe('every Flinks outcome of /Authorize is a typed member of AuthorizeResul
     expect(body.data.authorize.message).not.toMatch(/flinks says|exception|stack/i);
   });
 
+  it('says an unknown institution is unknown, and how to spell one', async () => {
+    const body = await authorize(credentials('Greatday', { institution: 'Flinks Capital Bank' }));
+    expect(body.data.authorize).toMatchObject({
+      __typename: 'InvalidCredentialsError',
+      flinksCode: 'INVALID_REQUEST',
+      message:
+        'Flinks does not know this institution. Check its name, spelled as Flinks lists it (FlinksCapital on the toolbox and the embedded simulator).',
+    });
+  });
+
+  it.each([
+    [
+      'test_disabled_account',
+      'Your bank has disabled this login. Contact your bank to enable it, then try again.',
+    ],
+    [
+      'test_new_account',
+      'Your bank needs you to finish a step in its online banking first. Log in there, then try again.',
+    ],
+  ])('%s answers a message an end user can act on', async (username, message) => {
+    const body = await authorize(credentials(username));
+    expect(body.data.authorize.message).toBe(message);
+    expect(body.data.authorize.message).not.toMatch(/\bthe user\b|institution/i);
+  });
+
   it('reads a wrong password as InvalidCredentialsError', async () => {
     const body = await authorize(credentials('Greatday', { password: 'not-it' }));
     expect(body.data.authorize).toMatchObject({

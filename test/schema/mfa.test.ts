@@ -182,6 +182,35 @@ describe('answers checked before Flinks is called', () => {
     expect(next.__typename).toBe('MfaRequired');
   });
 
+  it('reports the input’s own problems and the answers’ problems of one request together', async () => {
+    const step = await start('mfa_scotia');
+    const { body } = await gw.graphql(ANSWER_MFA, {
+      input: {
+        requestId: step.requestId,
+        responses: [
+          { prompt: 'Choose one of the following:', answers: [] },
+          { prompt: 'what purchases did you make over the last 10 days?', answers: ['x'] },
+          { prompt: '', answers: ['y'] },
+        ],
+      },
+    });
+    expect(body.data.answerMfa.__typename).toBe('InvalidInputError');
+    expect(body.data.answerMfa.issues).toEqual([
+      {
+        path: ['input', 'responses'],
+        message:
+          'lack an answer for "What purchases did you make over the last 10 days?": add a response with that prompt',
+      },
+      { path: ['input', 'responses', '0', 'answers'], message: 'needs at least one answer' },
+      {
+        path: ['input', 'responses', '1', 'prompt'],
+        message:
+          'must match the key byte for byte (case, spaces, punctuation): send "What purchases did you make over the last 10 days?"',
+      },
+      { path: ['input', 'responses', '2', 'prompt'], message: 'must not be empty' },
+    ]);
+  });
+
   it.each([
     [
       'two answers to a MULTIPLE_CHOICE',
