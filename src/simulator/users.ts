@@ -140,7 +140,7 @@ export const USERS: readonly SimulatorUser[] = [
   {
     username: 'mfa_triple',
     triggers:
-      'One 203 with three QuestionAndAnswer: "What is the name of your mother" (Louise), "... father" (Paul), "... dog" (Wouf); then 200',
+      'One 203 with three QuestionAndAnswer: "What is the name of your mother" (Louise), "What is the name of your father" (Paul), "What is the name of your dog" (Wouf); then 200',
     flow: mfa([
       [
         question('What is the name of your mother', 'Louise'),
@@ -174,7 +174,7 @@ export const USERS: readonly SimulatorUser[] = [
   {
     username: 'mfa_securid',
     triggers:
-      '203 "Enter your SecurID" (any 6 digits), then "What is the best country on earth?" (Canada); then 200',
+      '203 "Enter your SecurID" (any 6 digits, e.g. 123456), then "What is the best country on earth?" (Canada); then 200',
     flow: mfa([
       [
         {
@@ -189,7 +189,7 @@ export const USERS: readonly SimulatorUser[] = [
   {
     username: 'mfa_scotia',
     triggers:
-      '203 MultipleChoice "Choose one of the following:" (["None of the above"]) + MultipleChoiceMultipleAnswers "What purchases did you make over the last 10 days?" (Purchase 1 and Purchase 3), then the reset-questions round; then 200',
+      '203 MultipleChoice "Choose one of the following:" (["None of the above"]) + MultipleChoiceMultipleAnswers "What purchases did you make over the last 10 days?" (["Purchase 1: $10.35", "Purchase 3: $143.86"]), then the reset-questions round; then 200',
     flow: mfa([
       [
         {
@@ -239,7 +239,7 @@ export const USERS: readonly SimulatorUser[] = [
   {
     username: 'mfa_trusted_device',
     triggers:
-      '203 without HttpStatusCode and Links: WaitUntilEUAccept "Please verify your identity on your trusted device" (["VERIFIED"]); then 200',
+      '203 without HttpStatusCode and Links: WaitUntilEUAccept "Please verify your identity on your trusted device" (["VERIFIED"]), sent without Iterables; then 200',
     flow: mfa([
       [
         {
