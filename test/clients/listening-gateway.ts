@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logger.ts';
 import { createGateway, type GatewayOptions } from '../../src/server.ts';
 import {
   type RunningSimulator,
+  SIMULATOR_API_KEY,
   SIMULATOR_CUSTOMER_ID,
   SIMULATOR_SECRET_KEY,
   startSimulator,
@@ -41,6 +42,7 @@ export async function startListeningGateway(
     baseUrl: running.url,
     customerId: SIMULATOR_CUSTOMER_ID,
     secretKey: SIMULATOR_SECRET_KEY,
+    apiKey: SIMULATOR_API_KEY,
     logger,
   });
   const gateway = createGateway(
