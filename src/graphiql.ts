@@ -1,48 +1,97 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import {
+  css,
+  editorWorkerService,
+  graphqlWorker,
+  js,
+  jsonWorker,
+} from '@graphql-yoga/render-graphiql/graphiql';
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
 import { simulatorLoginId } from './simulator/index.ts';
 
-/** The operations GraphiQL opens with: every flow, runnable against the embedded simulator. */
-export const GRAPHIQL_DEFAULT_QUERY = /* GraphQL */ `# Flinks gateway. Pick an operation with the run button's menu.
-# On the embedded simulator every user's password is "Everyday" (see the README for the users).
-#
-# 1. Cached mode: a LoginId from Flinks Connect opens a session at once.
+/**
+ * The operations GraphiQL opens with: every flow, runnable against the embedded simulator.
+ * Comment lines stay within GRAPHIQL_COMMENT_WIDTH so that the editor pane shows them whole.
+ */
+export const GRAPHIQL_DEFAULT_QUERY = /* GraphQL */ `# Flinks gateway, on the embedded simulator.
+# Run an operation: the run button's menu picks.
+# Every password is "Everyday"; the README lists
+# the simulator's users and their answers. Run a
+# README example in a new tab (+).
+
+# 1. Cached mode: a LoginId from Flinks Connect
+#    opens a session at once.
 mutation CachedAuthorize {
-  authorize(input: { cached: { loginId: "${simulatorLoginId('Greatday')}" } }) {
-    ...Result
-  }
-}
-
-# 2. Live mode: Greatday asks two questions, one round each.
-mutation LiveAuthorize {
   authorize(
-    input: { credentials: { institution: "FlinksCapital", username: "Greatday", password: "Everyday" } }
-  ) {
-    ...Result
-  }
-}
-
-# 3. Paste the requestId of step 2, answer its prompt (Montreal), then run again for the
-#    next prompt ("What shape do people like most?" -> Triangle) until AuthorizeSuccess.
-mutation AnswerMfa {
-  answerMfa(
     input: {
-      requestId: "PASTE-THE-REQUEST-ID"
-      responses: [{ prompt: "What city were you born in?", answers: ["Montreal"] }]
+      cached: {
+        loginId: "${simulatorLoginId('Greatday')}"
+      }
     }
   ) {
     ...Result
   }
 }
 
-# 4. One round trip: open a cached session and read the accounts and recent transactions.
+# 2. Live mode: Greatday asks two questions, one
+#    round each.
+mutation LiveAuthorize {
+  authorize(
+    input: {
+      credentials: {
+        institution: "FlinksCapital"
+        username: "Greatday"
+        password: "Everyday"
+      }
+    }
+  ) {
+    ...Result
+  }
+}
+
+# 3. Put the requestId of step 2 in place of
+#    PASTE-THE-REQUEST-ID and run: Montreal is
+#    the answer. The next step asks "What shape
+#    do people like most?": put that prompt and
+#    "Triangle" below and run: AuthorizeSuccess.
+mutation AnswerMfa {
+  answerMfa(
+    input: {
+      requestId: "PASTE-THE-REQUEST-ID"
+      responses: [
+        {
+          prompt: "What city were you born in?"
+          answers: ["Montreal"]
+        }
+      ]
+    }
+  ) {
+    ...Result
+  }
+}
+
+# 4. One round trip: open a cached session, read
+#    the accounts and their recent transactions.
 mutation AccountsInOneRoundTrip {
-  authorize(input: { cached: { loginId: "${simulatorLoginId('greatday_nomfa')}" } }) {
-    __typename
+  authorize(
+    input: {
+      cached: {
+        loginId: "${simulatorLoginId('greatday_nomfa')}"
+      }
+    }
+  ) {
+    ...Result
     ... on AuthorizeSuccess {
-      requestId
       accountsSummary {
         __typename
         ... on AccountsSummary {
-          accounts { id title currency balance { current { amount currency } } }
+          accounts {
+            id
+            title
+            balance { current { amount currency } }
+          }
         }
       }
       accountsDetail(input: { days: DAYS_90 }) {
@@ -52,18 +101,26 @@ mutation AccountsInOneRoundTrip {
             id
             transactions(first: 5) {
               totalCount
-              pageInfo { hasNextPage endCursor }
-              edges { node { date description debit { amount } credit { amount } } }
+              edges {
+                node {
+                  date
+                  description
+                  debit { amount }
+                  credit { amount }
+                }
+              }
             }
           }
         }
         ... on DataPending { retryAfterSeconds }
       }
     }
-    ... on Error { code message }
   }
 }
 
+# Each operation above uses this fragment:
+# GraphiQL sends every fragment with the one
+# operation it runs.
 fragment Result on AuthorizeResult {
   __typename
   ... on AuthorizeSuccess {
@@ -74,10 +131,191 @@ fragment Result on AuthorizeResult {
   ... on MfaRequired {
     requestId
     expiresAt
-    challenges { type rawType prompt iterables responseKey }
+    challenges {
+      type
+      rawType
+      prompt
+      iterables
+      responseKey
+    }
   }
   ... on Error { code message flinksCode retryable }
-  ... on MfaAnswerRejectedError { canRetry challenges { prompt } }
+  ... on MfaAnswerRejectedError {
+    canRetry
+    challenges { prompt }
+  }
   ... on InvalidInputError { issues { path message } }
 }
 `;
+
+/** The longest comment line of GRAPHIQL_DEFAULT_QUERY: what the editor pane shows whole at 1280 px. */
+export const GRAPHIQL_COMMENT_WIDTH = 48;
+
+/*
+ * GraphiQL as a small page and cacheable assets. @graphql-yoga/render-graphiql inlines all of
+ * GraphiQL in one 9 MB HTML page, its three Monaco workers as JSON strings turned into blobs, so
+ * every load moves and parses 9 MB. Here the page is a few kilobytes; the script, the stylesheet
+ * and the workers are files under a versioned path, compressed once (brotli or gzip), cached by
+ * the browser as immutable (V8 also caches the compiled script), with the same bytes. The
+ * stylesheet keeps the Latin font subsets only (the Cyrillic, Greek and Vietnamese ones are
+ * unused by this gateway's text) and one copy of the icon font, which the bundle carries twice;
+ * the 150 kB icon becomes a 200-byte SVG.
+ */
+
+/** Keeps the @font-face rules a Latin-script page uses, one per face (family, weight, style, range). */
+export function latinFontsOnly(stylesheet: string): string {
+  const seen = new Set<string>();
+  return stylesheet.replace(/@font-face\{[^}]*\}/g, (rule) => {
+    const get = (property: string) =>
+      new RegExp(`${property}:([^;}]*)`).exec(rule)?.[1]?.trim() ?? '';
+    const range = get('unicode-range');
+    const latin = range === '' || /U\+0000-00FF|U\+0100-024F/i.test(range);
+    const face = ['font-family', 'font-weight', 'font-style', 'unicode-range'].map(get).join('|');
+    if (!latin || seen.has(face)) return '';
+    seen.add(face);
+    return rule;
+  });
+}
+
+interface Asset {
+  type: string;
+  body: string;
+}
+
+const ASSETS = new Map<string, Asset>([
+  ['graphiql.js', { type: 'text/javascript; charset=utf-8', body: js }],
+  ['graphiql.css', { type: 'text/css; charset=utf-8', body: latinFontsOnly(css) }],
+  ['editor.worker.js', { type: 'text/javascript; charset=utf-8', body: editorWorkerService }],
+  ['json.worker.js', { type: 'text/javascript; charset=utf-8', body: jsonWorker }],
+  ['graphql.worker.js', { type: 'text/javascript; charset=utf-8', body: graphqlWorker }],
+]);
+
+const VERSION = createHash('sha256')
+  .update([...ASSETS.values()].map((asset) => asset.body).join('\0'))
+  .digest('hex')
+  .slice(0, 16);
+
+/** Where the assets are served: under /graphql, so a proxy of /graphql alone carries them. */
+export const GRAPHIQL_ASSETS_PATH = `/graphql/graphiql/${VERSION}/`;
+
+const FAVICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='%23e10098'/%3E%3C/svg%3E";
+
+/** JSON safe inside a <script> element. */
+const scriptJson = (value: unknown) =>
+  JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Yoga's `renderGraphiQL`: the page that loads GraphiQL from GRAPHIQL_ASSETS_PATH. */
+export function renderGraphiQLPage(options?: GraphiQLOptions): string {
+  // The browser asks for the assets next: have them compressed by then.
+  for (const [name, asset] of ASSETS) void compressedAsset(name, asset, 'br');
+  const at = GRAPHIQL_ASSETS_PATH;
+  const workers = {
+    editorWorkerService: `${at}editor.worker.js`,
+    json: `${at}json.worker.js`,
+    graphql: `${at}graphql.worker.js`,
+  };
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(options?.title ?? 'GraphiQL')}</title>
+<link rel="icon" href="${FAVICON}">
+<link rel="stylesheet" href="${at}graphiql.css">
+<link rel="preload" href="${at}graphql.worker.js" as="script">
+</head>
+<body id="body" class="no-focus-outline">
+<noscript>You need to enable JavaScript to run GraphiQL.</noscript>
+<div id="root"></div>
+<script>
+const workers = ${scriptJson(workers)};
+self.MonacoEnvironment = { globalAPI: false, getWorkerUrl: (_, label) => workers[label] };
+</script>
+<script src="${at}graphiql.js"></script>
+<script>
+YogaGraphiQL.renderYogaGraphiQL(document.querySelector('#root'), ${scriptJson(options ?? {})});
+</script>
+</body>
+</html>
+`;
+}
+
+type Encoding = 'br' | 'gzip';
+const compressors: Record<Encoding, (body: string) => Promise<Buffer>> = {
+  br: (body) =>
+    promisify(brotliCompress)(body, {
+      params: {
+        // Quality 5: within 5 % of 11's size at a fraction of the time (BENCHMARKS.md).
+        [constants.BROTLI_PARAM_QUALITY]: 5,
+        [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(body),
+      },
+    }),
+  gzip: (body) => promisify(gzip)(body, { level: 9 }),
+};
+const compressed = new Map<string, Promise<Buffer>>();
+
+function compressedAsset(name: string, asset: Asset, encoding: Encoding): Promise<Buffer> {
+  const key = `${encoding} ${name}`;
+  let bytes = compressed.get(key);
+  if (!bytes) {
+    bytes = compressors[encoding](asset.body);
+    compressed.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** The encoding to answer with: brotli, then gzip, when the request accepts it. */
+function encodingFor(acceptEncoding: string | null): Encoding | null {
+  const accepted = new Set(
+    (acceptEncoding ?? '')
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, q]) => q?.trim() !== 'q=0')
+      .map(([name]) => name?.trim().toLowerCase()),
+  );
+  if (accepted.has('br')) return 'br';
+  if (accepted.has('gzip')) return 'gzip';
+  return null;
+}
+
+/** Serves GRAPHIQL_ASSETS_PATH: immutable, compressed when the browser accepts it. */
+export function useGraphiQLAssets(): Plugin {
+  return {
+    async onRequest({ request, url, fetchAPI, endResponse }) {
+      if (!url.pathname.startsWith('/graphql/graphiql/')) return;
+      const asset = url.pathname.startsWith(GRAPHIQL_ASSETS_PATH)
+        ? ASSETS.get(url.pathname.slice(GRAPHIQL_ASSETS_PATH.length))
+        : undefined;
+      if (!asset || request.method !== 'GET') {
+        endResponse(new fetchAPI.Response(null, { status: 404 }));
+        return;
+      }
+      const encoding = encodingFor(request.headers.get('accept-encoding'));
+      const headers: Record<string, string> = {
+        'content-type': asset.type,
+        'cache-control': 'public, max-age=31536000, immutable',
+        vary: 'accept-encoding',
+        'x-content-type-options': 'nosniff',
+      };
+      if (!encoding) {
+        endResponse(new fetchAPI.Response(asset.body, { headers }));
+        return;
+      }
+      const bytes = await compressedAsset(
+        url.pathname.slice(GRAPHIQL_ASSETS_PATH.length),
+        asset,
+        encoding,
+      );
+      endResponse(
+        new fetchAPI.Response(new Uint8Array(bytes), {
+          headers: { ...headers, 'content-encoding': encoding },
+        }),
+      );
+    },
+  };
+}

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Tracer } from '@opentelemetry/api';
 import { type DocumentNode, Kind } from 'graphql';
 import {
@@ -25,7 +24,7 @@ import { GatewayError, RateLimitedError } from './errors.ts';
 import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import type { BreakerState } from './flinks/resilience.ts';
-import { GRAPHIQL_DEFAULT_QUERY } from './graphiql.ts';
+import { GRAPHIQL_DEFAULT_QUERY, renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { useNoEcho } from './no-echo.ts';
 import { createRequestSignals } from './request-signal.ts';
@@ -127,9 +126,9 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
           defaultQuery: GRAPHIQL_DEFAULT_QUERY,
           shouldPersistHeaders: false,
         },
-    // GraphiQL's scripts inlined in the page rather than fetched from a CDN: it works offline
-    // and runs no third-party script next to the caller's token.
-    renderGraphiQL,
+    // GraphiQL's scripts served by the gateway itself rather than fetched from a CDN: it works
+    // offline and runs no third-party script next to the caller's token (src/graphiql.ts).
+    renderGraphiQL: renderGraphiQLPage,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
@@ -167,6 +166,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       useNoEcho(),
       ...(metrics ? [useMetrics(metrics)] : []),
       useStatementDownloads(data, logger),
+      ...(options.production ? [] : [useGraphiQLAssets()]),
       useBodyLimit(LIMITS.maxBodyBytes),
       useAuthentication(deps.authenticate ?? createAuthenticate(options.auth), principals, {
         graphiql: !options.production,

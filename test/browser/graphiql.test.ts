@@ -1,49 +1,214 @@
+import { readFileSync } from 'node:fs';
+import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GRAPHIQL_DEFAULT_QUERY } from '../../src/graphiql.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
 import { type ListeningGateway, startListeningGateway } from '../clients/listening-gateway.ts';
 import { type Browser, launchChromium, TEST_OUTPUT } from './chromium.ts';
 
-describe('GraphiQL in Chromium', () => {
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const README_EXAMPLES = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map(
+  (match) => match[1] as string,
+);
+const READY_OPERATIONS = [...GRAPHIQL_DEFAULT_QUERY.matchAll(/^(?:query|mutation) (\w+)/gm)].map(
+  (match) => match[1] as string,
+);
+
+type Json = Record<string, unknown>;
+
+/** Every `__typename` in a result, depth first. */
+function typenames(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(typenames);
+  if (value === null || typeof value !== 'object') return [];
+  const own = (value as Json).__typename;
+  return [
+    ...(typeof own === 'string' ? [own] : []),
+    ...Object.values(value as Json).flatMap(typenames),
+  ];
+}
+
+describe('GraphiQL in Chromium, as a newcomer uses it', () => {
   let gateway: ListeningGateway;
   let browser: Browser;
+  let page: Page;
+  /** What the page wrote to its console as an error, uncaught exceptions, failed requests. */
+  const problems: string[] = [];
+
   beforeAll(async () => {
     [gateway, browser] = await Promise.all([startListeningGateway(), launchChromium()]);
-  });
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: gateway.origin,
+    });
+    page = await browser.context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+    await page.goto(gateway.url);
+    await page.getByRole('button', { name: /Execute query/ }).waitFor();
+    await page.locator('.graphiql-query-editor .view-lines').waitFor();
+  }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await gateway?.close();
   });
 
-  it('runs the ready CachedAuthorize operation and shows AuthorizeSuccess in the result pane', async () => {
-    const page = await browser.context.newPage();
-    const failed: string[] = [];
-    page.on('requestfailed', (request) => failed.push(request.url()));
-    await page.goto(gateway.url);
+  const editor = () => page.locator('.graphiql-query-editor .monaco-editor').first();
 
-    await page.getByRole('button', { name: /Execute query/ }).click();
-    await page.getByRole('menuitem', { name: 'CachedAuthorize' }).click();
+  /** Runs `name` (from the run button's menu when the document has several) and its result. */
+  async function run(name: string | null): Promise<Json> {
     const pane = page.locator('.graphiql-response');
-    await pane.getByText('"AuthorizeSuccess"').waitFor();
-    await page.screenshot({ path: `${TEST_OUTPUT}graphiql-cached-authorize.png` });
+    const answered = page.waitForResponse(
+      (response: Response) =>
+        response.url() === gateway.url && response.request().method() === 'POST',
+    );
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    if (name) await page.getByRole('menuitem', { name, exact: true }).click();
+    // GraphiQL shows some failures in the pane without sending anything.
+    const shown = await Promise.race([
+      answered,
+      pane
+        .getByText('"errors"')
+        .waitFor()
+        .then(() => null),
+    ]);
+    if (shown === null) throw new Error(`the result pane shows: ${await pane.innerText()}`);
+    const body = (await shown.json()) as Json;
+    expect(shown.status(), JSON.stringify(body)).toBe(200);
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    const errorTypes = typenames(body.data).filter((typename) => typename.endsWith('Error'));
+    expect(errorTypes, JSON.stringify(body.data)).toEqual([]);
+    // The result pane shows it: the data, no errors.
+    await pane.getByText('"data"').waitFor();
+    expect(await pane.innerText()).not.toContain('"errors"');
+    return body.data as Json;
+  }
 
-    // The pane is a Monaco editor, which draws spaces as no-break spaces.
-    const text = (await pane.innerText()).replaceAll('\u00a0', ' ');
-    expect(JSON.parse(text)).toEqual({
-      data: {
-        authorize: {
-          __typename: 'AuthorizeSuccess',
-          requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
-          institution: 'FlinksCapital',
-          login: {
-            id: simulatorLoginId('Greatday'),
-            username: 'Greatday',
-            lastRefresh: '2020-04-15T22:46:03.169Z',
-          },
-        },
-      },
+  /** Replaces every occurrence of `find` in the operations editor, as a person would (Ctrl+H). */
+  async function replaceAll(find: string, replacement: string) {
+    await editor().click();
+    await page.keyboard.press('Control+H');
+    const widget = page.locator('.graphiql-query-editor .find-widget');
+    await widget.locator('.find-part textarea').fill(find);
+    await widget.locator('.replace-part textarea').fill(replacement);
+    await widget.getByRole('button', { name: /Replace All/ }).click();
+    await widget.locator('.find-part textarea').press('Escape');
+  }
+
+  /** Puts `text` in the operations editor in place of what is there, by the clipboard. */
+  async function paste(text: string) {
+    await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+    await editor().click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Control+V');
+  }
+
+  /** A new GraphiQL tab (the + beside the tabs), as the README says to open for each example. */
+  async function newTab() {
+    const tabs = page.getByRole('tab');
+    const count = await tabs.count();
+    await page.locator('button.graphiql-tab-add').click();
+    await tabs.nth(count).waitFor();
+  }
+
+  it('opens with the guidance comments whole in the editor pane', async () => {
+    expect(READY_OPERATIONS).toEqual([
+      'CachedAuthorize',
+      'LiveAuthorize',
+      'AnswerMfa',
+      'AccountsInOneRoundTrip',
+    ]);
+    // Every comment line drawn in the editor is narrower than the pane that shows it.
+    const comments = await page
+      .locator('.graphiql-query-editor .view-line > span')
+      .evaluateAll((spans) =>
+        spans
+          .map((span) => span as unknown as { textContent: string; offsetWidth: number })
+          .filter((span) => span.textContent.trimStart().startsWith('#'))
+          .map((span) => span.offsetWidth),
+      );
+    const pane = await page
+      .locator('.graphiql-query-editor .lines-content')
+      .first()
+      .evaluate(
+        (element) => (element.parentElement as unknown as { clientWidth: number }).clientWidth,
+      );
+    expect(comments.length).toBeGreaterThan(8);
+    expect(Math.max(...comments)).toBeLessThanOrEqual(pane);
+    await page.screenshot({ path: `${TEST_OUTPUT}graphiql-opened.png` });
+  });
+
+  it('runs every GraphQL example of the README, as the README says, without an error', async () => {
+    const [live, answer, cached, accounts, ...rest] = README_EXAMPLES;
+    expect(rest).toEqual([]);
+
+    await newTab();
+    await paste(live as string);
+    const step = (await run(null)).authorize as Json;
+    expect(step).toMatchObject({
+      __typename: 'MfaRequired',
+      challenges: [{ type: 'QUESTION_AND_ANSWER', prompt: 'What city were you born in?' }],
     });
-    expect(gateway.simulator.countCalls('Authorize')).toBe(1);
-    // GraphiQL's scripts come with the page: nothing is fetched from a CDN.
-    expect(failed).toEqual([]);
-  }, 60_000);
+
+    const withId = (answer as string).replace('PASTE-THE-REQUEST-ID', step.requestId as string);
+    await newTab();
+    await paste(withId);
+    expect((await run(null)).answerMfa).toMatchObject({
+      __typename: 'MfaRequired',
+      challenges: [{ prompt: 'What shape do people like most?' }],
+    });
+    await paste(
+      withId
+        .replace('"What city were you born in?"', '"What shape do people like most?"')
+        .replace('["Montreal"]', '["Triangle"]'),
+    );
+    expect((await run(null)).answerMfa).toMatchObject({ __typename: 'AuthorizeSuccess' });
+
+    await newTab();
+    await paste(cached as string);
+    expect((await run(null)).authorize).toMatchObject({ __typename: 'AuthorizeSuccess' });
+
+    await newTab();
+    await paste(accounts as string);
+    expect((await run(null)).authorize).toMatchObject({
+      __typename: 'AuthorizeSuccess',
+      accountsDetail: { __typename: 'AccountsDetail' },
+    });
+    expect(problems).toEqual([]);
+  }, 120_000);
+  it('runs every ready operation, the MFA rounds included, without an error', async () => {
+    // Back in the first tab, which holds the ready operations. (Monaco's find widget, used below,
+    // stays drawn over the tab bar once opened, so the README's tabs come first.)
+    await page.getByRole('tab').first().click();
+    await page.locator('.graphiql-query-editor').getByText('mutation CachedAuthorize').waitFor();
+    const cached = await run('CachedAuthorize');
+    expect(cached.authorize).toMatchObject({
+      __typename: 'AuthorizeSuccess',
+      login: { id: simulatorLoginId('Greatday'), lastRefresh: '2020-04-15T22:46:03.169Z' },
+    });
+
+    const live = (await run('LiveAuthorize')).authorize as Json;
+    expect(live.__typename).toBe('MfaRequired');
+
+    await replaceAll('PASTE-THE-REQUEST-ID', live.requestId as string);
+    const first = (await run('AnswerMfa')).answerMfa as Json;
+    expect(first).toMatchObject({
+      __typename: 'MfaRequired',
+      challenges: [{ prompt: 'What shape do people like most?' }],
+    });
+    // What the comment above AnswerMfa says to do next.
+    await replaceAll('"What city were you born in?"', '"What shape do people like most?"');
+    await replaceAll('["Montreal"]', '["Triangle"]');
+    expect((await run('AnswerMfa')).answerMfa).toMatchObject({ __typename: 'AuthorizeSuccess' });
+
+    const accounts = (await run('AccountsInOneRoundTrip')).authorize as Json;
+    expect(accounts).toMatchObject({
+      __typename: 'AuthorizeSuccess',
+      accountsSummary: { __typename: 'AccountsSummary' },
+      accountsDetail: { __typename: 'AccountsDetail' },
+    });
+    await page.screenshot({ path: `${TEST_OUTPUT}graphiql-accounts.png` });
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
