@@ -85,6 +85,18 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
     return body.data as Json;
   }
 
+  /**
+   * Waits until GraphiQL holds `text` in its state, which it saves to localStorage: it reads the
+   * editor after a debounce, and a run before that sends the document as it was.
+   */
+  async function seen(text: string) {
+    await page.waitForFunction(
+      (escaped) =>
+        Object.keys(localStorage).some((key) => localStorage.getItem(key)?.includes(escaped)),
+      JSON.stringify(text).slice(1, -1),
+    );
+  }
+
   /** Replaces every occurrence of `find` in the operations editor, as a person would (Ctrl+H). */
   async function replaceAll(find: string, replacement: string) {
     await editor().click();
@@ -94,6 +106,7 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
     await widget.locator('.replace-part textarea').fill(replacement);
     await widget.getByRole('button', { name: /Replace All/ }).click();
     await widget.locator('.find-part textarea').press('Escape');
+    await seen(replacement);
   }
 
   /** Puts `text` in the operations editor in place of what is there, by the clipboard. */
@@ -102,6 +115,7 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
     await editor().click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Control+V');
+    await seen(text);
   }
 
   /** A new GraphiQL tab (the + beside the tabs), as the README says to open for each example. */
@@ -158,6 +172,7 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
       __typename: 'MfaRequired',
       challenges: [{ prompt: 'What shape do people like most?' }],
     });
+    await newTab();
     await paste(
       withId
         .replace('"What city were you born in?"', '"What shape do people like most?"')
