@@ -55,6 +55,8 @@ export interface Config {
   trustedDocuments: boolean;
   /** OpenTelemetry traces over OTLP/HTTP; null (off) unless an OTLP endpoint is set. */
   tracing: TracingConfig | null;
+  /** Where shared state lives (MFA rounds, sessions, LoginId owners, rate-limit budgets). */
+  store: StoreConfig;
 }
 
 /** The standard OTEL_* variables the gateway's tracing follows. */
@@ -77,6 +79,23 @@ const SAMPLERS = [
   'parentbased_always_off',
   'parentbased_traceidratio',
 ] as const;
+
+export type StoreConfig =
+  | {
+      kind: 'memory';
+      /** Most bytes of rounds, sessions, pending polls and rate-limit buckets held. */
+      maxBytes: number;
+      /** Chosen with GATEWAY_STORE=memory (the only way in production). */
+      explicit: boolean;
+    }
+  | {
+      kind: 'postgres';
+      /** Holds the database password: never logged. */
+      url: string;
+      poolSize: number;
+      /** Connect, pool-wait and statement timeout. */
+      timeoutMs: number;
+    };
 
 /**
  * A configuration the gateway refuses to start with: every problem found, one line each, each
@@ -180,6 +199,16 @@ const Env = z.object({
   OTEL_TRACES_SAMPLER_ARG: optional(
     z.coerce.number('must be a number').min(0, 'must be 0..1').max(1, 'must be 0..1'),
   ),
+  // Never echoed in a message: the URL carries the database password.
+  DATABASE_URL: optional(
+    z
+      .string({ error: 'must be a postgres:// URL' })
+      .regex(/^postgres(ql)?:\/\/\S*$/, 'must be a postgres:// URL'),
+  ),
+  GATEWAY_STORE: optional(z.enum(['memory', 'postgres'], 'must be memory or postgres')),
+  DATABASE_POOL_SIZE: integer(1, 1_000, 10),
+  DATABASE_TIMEOUT_MS: integer(100, 60_000, 2_000),
+  MEMORY_STORE_MAX_MB: integer(1, 65_536, 64),
 });
 
 /**
@@ -214,6 +243,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !set('AUTH_JWT_SECRET') && !set('AUTH_JWKS_URL')) {
     problems.push(
       'AUTH_JWT_SECRET: production needs caller authentication (AUTH_JWT_SECRET or AUTH_JWKS_URL)',
+    );
+  }
+  const store = env.GATEWAY_STORE;
+  if (store === 'postgres' && !set('DATABASE_URL')) {
+    problems.push('DATABASE_URL: required when GATEWAY_STORE=postgres');
+  }
+  if (store === 'memory' && set('DATABASE_URL')) {
+    problems.push('GATEWAY_STORE: memory, yet DATABASE_URL is set; unset one of them');
+  }
+  if (production && !set('DATABASE_URL') && store !== 'memory') {
+    problems.push(
+      'DATABASE_URL: required in production, so that replicas share MFA steps, sessions, LoginId owners and rate limits (GATEWAY_STORE=memory chooses a single instance that loses LoginId ownership on restart)',
     );
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
@@ -264,6 +305,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS ?? ['*'],
     trustedDocuments: e.TRUSTED_DOCUMENTS ?? false,
     tracing: tracingConfig(e),
+    store: e.DATABASE_URL
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          poolSize: e.DATABASE_POOL_SIZE,
+          timeoutMs: e.DATABASE_TIMEOUT_MS,
+        }
+      : {
+          kind: 'memory',
+          maxBytes: e.MEMORY_STORE_MAX_MB * 1024 * 1024,
+          explicit: e.GATEWAY_STORE === 'memory',
+        },
   };
 }
 

@@ -106,6 +106,22 @@ export class RateLimitedError extends TryLaterError {
   readonly code = 'RATE_LIMITED';
 }
 
+/**
+ * Another answer to the same MFA step is with Flinks right now (sent twice, from two tabs or two
+ * replicas): this one was not sent. Its result settles the step; ask `mfaStep` or retry then.
+ */
+export class MfaAnswerInProgressError extends TryLaterError {
+  readonly code = 'MFA_ANSWER_IN_PROGRESS';
+}
+
+/**
+ * The gateway itself cannot serve the call now: its store (where MFA steps, sessions and LoginId
+ * owners live) is unreachable. Nothing was sent to Flinks; the same call may succeed shortly.
+ */
+export class ServiceUnavailableError extends TryLaterError {
+  readonly code = 'SERVICE_UNAVAILABLE';
+}
+
 export interface InputIssue {
   /** Where in the input, e.g. `['input', 'responses', '0', 'answers']`. */
   path: string[];

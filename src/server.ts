@@ -29,7 +29,7 @@ import type { GatewayMetrics } from './metrics.ts';
 import { useNoEcho } from './no-echo.ts';
 import { createRequestSignals } from './request-signal.ts';
 import { schema } from './schema/index.ts';
-import { type GatewayStore, MemoryStore } from './store.ts';
+import { type GatewayStore, MemoryStore } from './store/index.ts';
 import { useTrustedDocuments } from './trusted-documents.ts';
 import { useTracing } from './use-tracing.ts';
 
@@ -75,6 +75,7 @@ export interface GatewayDeps {
   tracer?: Tracer;
   /** True once the process is shutting down: /readiness then answers 503. */
   draining?: () => boolean;
+  /** Where shared state lives; a MemoryStore (one process) by default. */
   store?: GatewayStore;
   /** Replaces the authentication built from `options.auth` (tests). */
   authenticate?: Authenticate;
@@ -87,16 +88,20 @@ export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
 export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gateway {
   const { logger } = deps;
   const store: GatewayStore = deps.store ?? new MemoryStore({ now: deps.now });
+  const deadlineMs = options.requestDeadlineMs ?? 130_000;
   // One allowance per principal for every call that reaches Flinks: authorize, answerMfa, data.
+  // In the store, so that replicas sharing it share each principal's allowance.
   const limiter =
     options.rateLimitPerMinute > 0
-      ? new RateLimiter({ perMinute: options.rateLimitPerMinute, now: deps.now })
+      ? new RateLimiter({ perMinute: options.rateLimitPerMinute, store, now: deps.now })
       : null;
   const authorize = new AuthorizeService({
     flinks: deps.flinks,
     store,
     limiter,
     maxWrongAnswers: options.maxWrongAnswers,
+    // An answer's request is aborted at the deadline, before its lease on the round ends.
+    answerLeaseMs: deadlineMs + 10_000,
     now: deps.now,
   });
   const data = new DataService({
@@ -110,7 +115,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
   });
   const principals = new WeakMap<Request, string>();
   const { metrics } = deps;
-  const signals = createRequestSignals(options.requestDeadlineMs ?? 130_000);
+  const signals = createRequestSignals(deadlineMs);
 
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -158,7 +163,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       // and taking every replica out of the load balancer at once would turn it into a total one.
       useReadinessCheck({
         endpoint: '/readiness',
-        check: async () => !deps.draining?.() && ((await store.ready?.()) ?? true),
+        check: async () => !deps.draining?.() && (await store.ready()),
       }),
       signals.plugin,
       ...(deps.tracer ? [useTracing(deps.tracer)] : []),

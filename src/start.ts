@@ -9,6 +9,8 @@ import { createMetrics } from './metrics.ts';
 import { requestContext, requestIdFrom } from './request-context.ts';
 import { createGateway, type GatewayOptions } from './server.ts';
 import { SIMULATOR_API_KEY, SIMULATOR_SECRET_KEY, startSimulator } from './simulator/index.ts';
+import { type GatewayStore, MemoryStore } from './store/index.ts';
+import { PostgresStore } from './store/postgres.ts';
 import { startTracing } from './tracing.ts';
 
 export interface RunningGateway {
@@ -74,6 +76,7 @@ function closeIfDecidedEarly(req: IncomingMessage, res: ServerResponse): void {
  * the gateway, and an HTTP server listening on config.host:config.port.
  */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
+  const store = await openStore(config, logger);
   // With the simulator, its own keys unless others are configured (the simulator then uses those).
   const secretKey = config.flinks.secretKey ?? SIMULATOR_SECRET_KEY;
   const apiKey = config.flinks.apiKey ?? (config.flinks.baseUrl ? null : SIMULATOR_API_KEY);
@@ -119,6 +122,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     metrics,
     tracer: tracing?.tracer,
     draining: () => draining,
+    store,
   });
   const inFlight = new Set<ServerResponse>();
   const server = createServer(
@@ -181,7 +185,28 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       clearTimeout(grace);
       await flinks.close();
       await tracing?.shutdown();
+      await store.close();
       await simulator?.close();
     },
   };
+}
+
+/** The configured store: PostgreSQL (migrated on open) or, said out loud, this process's memory. */
+async function openStore(config: Config, logger: Logger): Promise<GatewayStore> {
+  if (config.store.kind === 'postgres') {
+    const store = await PostgresStore.open({
+      url: config.store.url,
+      poolSize: config.store.poolSize,
+      timeoutMs: config.store.timeoutMs,
+      logger,
+    });
+    logger.info({ poolSize: config.store.poolSize }, 'shared state on PostgreSQL');
+    return store;
+  }
+  if (config.production || config.store.explicit) {
+    logger.warn(
+      'GATEWAY_STORE=memory: one instance only; MFA steps, sessions and LoginId owners live in this process and LoginId ownership is lost on restart',
+    );
+  }
+  return new MemoryStore({ maxBytes: config.store.maxBytes });
 }

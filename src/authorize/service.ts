@@ -3,6 +3,7 @@ import {
   type InputIssue,
   InvalidInputError,
   LoginActionRequiredError,
+  MfaAnswerInProgressError,
   MfaAnswerRejectedError,
   SessionExpiredError,
 } from '../errors.ts';
@@ -15,12 +16,11 @@ import type {
   MfaRequiredOutcome,
 } from '../flinks/types.ts';
 import { checkInput, parseInput } from '../input.ts';
-import { type GatewayStore, type MfaRound, SESSION_TTL_MS } from '../store.ts';
+import { type GatewayStore, type MfaRound, ROUND_TTL_MS, SESSION_TTL_MS } from '../store/index.ts';
 import { checkResponses, securityResponses } from './answers.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
-/** A RequestId lives 8 minutes without activity while authorizing (FACTS.md, Lifetimes). */
-export const ROUND_TTL_MS = 8 * 60 * 1000;
+export { ROUND_TTL_MS };
 
 const CONTROL = /\p{Cc}/u;
 
@@ -99,6 +99,11 @@ export interface AuthorizeServiceOptions {
   limiter?: RateLimiter | null;
   /** Answers Flinks may refuse in one MFA round before the gateway closes it. */
   maxWrongAnswers?: number;
+  /**
+   * How long an answer holds its round while at Flinks: longer than any request may last (the
+   * request deadline), so that a lease never ends while its answer is still with Flinks.
+   */
+  answerLeaseMs?: number;
   now?: () => number;
 }
 
@@ -112,6 +117,7 @@ export class AuthorizeService {
   readonly #store: GatewayStore;
   readonly #limiter: RateLimiter | null;
   readonly #maxWrongAnswers: number;
+  readonly #answerLeaseMs: number;
   readonly #now: () => number;
 
   constructor(options: AuthorizeServiceOptions) {
@@ -119,6 +125,7 @@ export class AuthorizeService {
     this.#store = options.store;
     this.#limiter = options.limiter ?? null;
     this.#maxWrongAnswers = options.maxWrongAnswers ?? 3;
+    this.#answerLeaseMs = options.answerLeaseMs ?? 140_000;
     this.#now = options.now ?? Date.now;
   }
 
@@ -127,7 +134,7 @@ export class AuthorizeService {
     command: AuthorizeCommand,
     signal?: AbortSignal,
   ): Promise<AuthorizeView> {
-    this.#limiter?.take(principal);
+    await this.#limiter?.take(principal);
     const input = parseInput(AuthorizeInput, command);
     const request: AuthorizeRequest = input.cached
       ? { mode: 'cached', loginId: input.cached.loginId }
@@ -159,13 +166,34 @@ export class AuthorizeService {
     command: AnswerMfaCommand,
     signal?: AbortSignal,
   ): Promise<AuthorizeView> {
-    this.#limiter?.take(principal);
+    await this.#limiter?.take(principal);
     const checked = checkInput(AnswerMfaInput, command);
     if ('issues' in checked)
       throw await this.#everyAnswerProblem(principal, command, checked.issues);
     const input = checked.data;
-    const round = await this.#ownRound(principal, input.requestId);
-    const responses = securityResponses(round.challenges, input.responses);
+    // One answer per round at Flinks at a time, whichever replica it reaches: a second would be
+    // judged by the bank too (a lockout risk, a way around the wrong-answer cap).
+    const lease = await this.#store.beginAnswer(input.requestId, principal, {
+      now: this.#now(),
+      leaseMs: this.#answerLeaseMs,
+      maxWrongAnswers: this.#maxWrongAnswers,
+    });
+    // Someone else's round answers exactly like an unknown one: nothing to learn from probing.
+    if (lease.status === 'none') throw noOpenStep();
+    if (lease.status === 'busy') {
+      throw new MfaAnswerInProgressError(
+        'Another answer to this step is being checked. Wait for its result, then try again if needed.',
+        { retryAfterSeconds: 1 },
+      );
+    }
+    const { round, leaseId } = lease;
+    let responses: Record<string, string[]>;
+    try {
+      responses = securityResponses(round.challenges, input.responses);
+    } catch (error) {
+      await this.#store.endAnswer(round.requestId, leaseId);
+      throw error;
+    }
     let outcome: AuthorizeOutcome;
     try {
       outcome = await this.#flinks.authorize(
@@ -174,8 +202,9 @@ export class AuthorizeService {
         principal,
       );
     } catch (error) {
-      throw await this.#refused(round, error);
+      throw await this.#refused(round, leaseId, error);
     }
+    // A success closes the round; another step replaces it (and its lease) under the same id.
     if (outcome.kind === 'success') await this.#store.deleteRound(round.requestId);
     return this.#settle(principal, round.loginId, outcome);
   }
@@ -195,7 +224,8 @@ export class AuthorizeService {
 
   /** Claims the LoginId for `principal`; throws as for an unknown one when another owns it. */
   async #claim(loginId: string, principal: string): Promise<void> {
-    if ((await this.#store.claimLogin(loginId, principal)) !== principal) throw loginNotFound();
+    const record = { loginId, principal, institution: null, username: null, lastRefresh: null };
+    if ((await this.#store.claimLogin(record, this.#now())) !== principal) throw loginNotFound();
   }
 
   /**
@@ -209,7 +239,7 @@ export class AuthorizeService {
   ): Promise<InvalidInputError> {
     const requestId = FlinksId.safeParse(command.requestId);
     if (!requestId.success || command.responses.length > 50) return new InvalidInputError(issues);
-    const round = await this.#store.getRound(requestId.data);
+    const round = await this.#store.getRound(requestId.data, this.#now());
     if (!round || round.principal !== principal) return new InvalidInputError(issues);
     const related = (a: string[], b: string[]) =>
       a.length > 2 &&
@@ -226,30 +256,39 @@ export class AuthorizeService {
   }
 
   async #ownRound(principal: string, requestId: string): Promise<MfaRound> {
-    const round = await this.#store.getRound(requestId);
+    const round = await this.#store.getRound(requestId, this.#now());
     // Someone else's round answers exactly like an unknown one: nothing to learn from probing.
-    if (!round || round.principal !== principal) {
-      throw new SessionExpiredError(
-        'No open MFA step has this requestId. Start again with authorize.',
-      );
-    }
+    if (!round || round.principal !== principal) throw noOpenStep();
     return round;
   }
 
   /** What to throw after Flinks refused an answer, with the round moved on accordingly. */
-  async #refused(round: MfaRound, error: unknown): Promise<unknown> {
+  async #refused(round: MfaRound, leaseId: string, error: unknown): Promise<unknown> {
     if (error instanceof SessionExpiredError) {
       await this.#store.deleteRound(round.requestId);
+      return error;
     }
-    if (!(error instanceof MfaAnswerRejectedError)) return error;
-    const wrongAnswers = round.wrongAnswers + 1;
-    if (!error.canRetry || wrongAnswers >= this.#maxWrongAnswers) {
+    if (!(error instanceof MfaAnswerRejectedError)) {
+      // No verdict on the answer (Flinks unreachable, the client gone): the round stays open.
+      // Should the store fail too, the lease runs out on its own.
+      await this.#store.endAnswer(round.requestId, leaseId).catch(() => {});
+      return error;
+    }
+    if (!error.canRetry) {
       await this.#store.deleteRound(round.requestId);
-      return error.canRetry
-        ? error.forRound(round.requestId, null, TOO_MANY_WRONG_ANSWERS)
-        : error.forRound(round.requestId, null);
+      return error.forRound(round.requestId, null);
     }
-    await this.#store.putRound({ ...round, wrongAnswers, expiresAt: this.#now() + ROUND_TTL_MS });
+    const wrongAnswers = await this.#store.recordWrongAnswer(
+      round.requestId,
+      leaseId,
+      this.#now() + ROUND_TTL_MS,
+    );
+    // 0: the round is no longer this answer's (expired and gone); nothing to count on.
+    if (wrongAnswers === 0) return error.forRound(round.requestId, null);
+    if (wrongAnswers >= this.#maxWrongAnswers) {
+      await this.#store.deleteRound(round.requestId);
+      return error.forRound(round.requestId, null, TOO_MANY_WRONG_ANSWERS);
+    }
     return error.forRound(round.requestId, round.challenges);
   }
 
@@ -259,7 +298,16 @@ export class AuthorizeService {
     outcome: AuthorizeOutcome,
   ): Promise<AuthorizeView> {
     if (outcome.kind === 'success') {
-      const owner = await this.#store.claimLogin(outcome.login.id, principal);
+      const owner = await this.#store.claimLogin(
+        {
+          loginId: outcome.login.id,
+          principal,
+          institution: outcome.institution,
+          username: outcome.login.username,
+          lastRefresh: outcome.login.lastRefresh,
+        },
+        this.#now(),
+      );
       // Lost a race for a LoginId another principal obtained meanwhile. With credentials the
       // caller proved the bank login, so the session is theirs, the LoginId stays its owner's.
       if (owner !== principal && loginId !== null) throw loginNotFound();
@@ -274,7 +322,6 @@ export class AuthorizeService {
       principal,
       loginId,
       challenges: outcome.challenges,
-      wrongAnswers: 0,
       expiresAt,
     });
     return { ...outcome, expiresAt: new Date(expiresAt) };
@@ -293,6 +340,12 @@ function provesLoginExists(error: unknown): boolean {
 }
 
 const TOO_MANY_WRONG_ANSWERS = 'Too many wrong answers: this step is closed. Start again.';
+
+function noOpenStep() {
+  return new SessionExpiredError(
+    'No open MFA step has this requestId. Start again with authorize.',
+  );
+}
 
 /**
  * Exactly what Flinks answers for a LoginId it does not know (INVALID_LOGIN), so that another

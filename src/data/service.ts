@@ -14,7 +14,7 @@ import type {
   StatementsOptions,
 } from '../flinks/types.ts';
 import { parseInput } from '../input.ts';
-import { ExpiringMap, type GatewayStore, SESSION_TTL_MS } from '../store.ts';
+import { type GatewayStore, SESSION_TTL_MS } from '../store/index.ts';
 import type { StatementLinks } from './statement-links.ts';
 
 /** How long a statement download link works. */
@@ -62,9 +62,9 @@ export interface DataServiceOptions {
 }
 
 /**
- * Account data of authorized sessions, for their owners only. Shared by all requests: it
- * remembers which RequestIds have account detail pending at Flinks, so that the next request
- * resumes polling instead of asking Flinks to start over.
+ * Account data of authorized sessions, for their owners only. Shared by all requests: the store
+ * remembers which RequestIds have account detail pending at Flinks, so that the next request,
+ * on any replica, resumes polling instead of asking Flinks to start over.
  */
 export class DataService {
   readonly flinks: DataServiceOptions['flinks'];
@@ -74,8 +74,6 @@ export class DataService {
   readonly waitMs: number;
   readonly pollIntervalMs: number;
   readonly now: () => number;
-  /** RequestId -> the detail options Flinks is gathering for it. */
-  readonly pendingDetail: ExpiringMap<{ optionsKey: string; expiresAt: number }>;
 
   constructor(options: DataServiceOptions) {
     this.flinks = options.flinks;
@@ -85,7 +83,6 @@ export class DataService {
     this.waitMs = options.waitMs;
     this.pollIntervalMs = options.pollIntervalMs;
     this.now = options.now ?? Date.now;
-    this.pendingDetail = new ExpiringMap(100_000, this.now);
   }
 
   /** The data of one GraphQL request: one upstream call per distinct piece of data. */
@@ -100,9 +97,9 @@ export class DataService {
   ): Promise<{ bytes: Buffer; id: string } | null> {
     const link = this.links.read(token);
     if (!link || link.expiresAt <= this.now()) return null;
-    const grant = await this.store.getSession(link.requestId);
+    const grant = await this.store.getSession(link.requestId, this.now());
     if (!grant || !this.links.verify(token, grant.principal)) return null;
-    this.limiter?.take(grant.principal);
+    await this.limiter?.take(grant.principal);
     const groups = await this.flinks.statements(
       link.requestId,
       { period: link.period as StatementsOptions['period'], accountIds: null },
@@ -224,19 +221,18 @@ export class SessionData {
 
   async #own(requestId: string): Promise<void> {
     const { store, now } = this.#service;
-    const grant = await store.getSession(requestId);
+    const at = now();
     // Another principal's RequestId answers exactly like one that does not exist.
-    if (!grant || grant.principal !== this.#principal) {
+    if (!(await store.touchSession(requestId, this.#principal, at, at + SESSION_TTL_MS))) {
       throw new SessionExpiredError(
         'No open session has this requestId. Start again with authorize.',
       );
     }
-    await store.putSession({ ...grant, expiresAt: now() + SESSION_TTL_MS });
   }
 
   async #summary(requestId: string): Promise<AccountsView> {
     await this.session(requestId);
-    this.#service.limiter?.take(this.#principal);
+    await this.#service.limiter?.take(this.#principal);
     const accounts = await this.#service.flinks.accountsSummary(
       requestId,
       this.#signal,
@@ -251,14 +247,15 @@ export class SessionData {
   ): Promise<AccountsView | PendingView> {
     await this.session(requestId);
     // One read, however many polls of Flinks' Async endpoint it takes within DATA_WAIT_MS.
-    this.#service.limiter?.take(this.#principal);
-    const { flinks, pendingDetail, waitMs, pollIntervalMs, now } = this.#service;
+    await this.#service.limiter?.take(this.#principal);
+    const { flinks, store, waitMs, pollIntervalMs, now } = this.#service;
     const optionsKey = JSON.stringify(options);
     // Real elapsed time, not the injectable clock: this bounds how long the request waits.
     const deadline = performance.now() + waitMs;
     // Flinks gathers one detail per RequestId, fetched from the Async endpoint: resume the one
     // under way rather than starting over; if what comes back was for other options, ask for ours.
-    let gathering = pendingDetail.get(requestId)?.optionsKey;
+    let gathering = await store.getPendingDetail(requestId, now());
+    const recorded = gathering !== undefined;
     let result: Account[] | DataPending =
       gathering === undefined
         ? await flinks.accountsDetail(requestId, options, this.#signal, this.#principal)
@@ -267,7 +264,7 @@ export class SessionData {
     for (;;) {
       if (!('kind' in result)) {
         if (gathering === optionsKey) {
-          pendingDetail.delete(requestId);
+          if (recorded) await store.deletePendingDetail(requestId);
           return { kind: 'detail', requestId, accounts: result };
         }
         gathering = optionsKey;
@@ -278,7 +275,7 @@ export class SessionData {
       await sleep(pollIntervalMs, undefined, { signal: this.#signal });
       result = await flinks.accountsDetailAsync(requestId, this.#signal, this.#principal);
     }
-    pendingDetail.set(requestId, { optionsKey: gathering, expiresAt: now() + SESSION_TTL_MS });
+    await store.putPendingDetail(requestId, gathering, now() + SESSION_TTL_MS);
     return this.#pending(requestId, result);
   }
 
@@ -287,7 +284,7 @@ export class SessionData {
     options: StatementsOptions,
   ): Promise<StatementsView | PendingView> {
     await this.session(requestId);
-    this.#service.limiter?.take(this.#principal);
+    await this.#service.limiter?.take(this.#principal);
     const { flinks, links, now } = this.#service;
     const groups: AccountStatements[] | DataPending = await flinks.statements(
       requestId,

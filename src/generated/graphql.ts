@@ -145,9 +145,11 @@ export type AuthorizeMutation = { __typename: 'Mutation', authorize:
     | { __typename: 'InvalidCredentialsError', code: string, message: string, flinksCode: string | null, retryable: boolean }
     | { __typename: 'InvalidInputError', code: string, message: string, flinksCode: string | null, retryable: boolean, issues: Array<{ __typename: 'InputIssue', path: Array<string>, message: string }> }
     | { __typename: 'LoginActionRequiredError', code: string, message: string, flinksCode: string | null, retryable: boolean }
+    | { __typename: 'MfaAnswerInProgressError' }
     | { __typename: 'MfaAnswerRejectedError', sessionRequestId: string | null, canRetry: boolean, code: string, message: string, flinksCode: string | null, retryable: boolean, challenges: Array<{ __typename: 'SecurityChallenge', type: SecurityChallengeType, rawType: string, prompt: string, iterables: Array<string>, responseKey: SecurityResponseKey, images: Array<{ __typename: 'SecurityImage', value: string, mimeType: string | null, dataUrl: string | null }> }> }
     | { __typename: 'MfaRequired', requestId: string, expiresAt: string, challenges: Array<{ __typename: 'SecurityChallenge', type: SecurityChallengeType, rawType: string, prompt: string, iterables: Array<string>, responseKey: SecurityResponseKey, images: Array<{ __typename: 'SecurityImage', value: string, mimeType: string | null, dataUrl: string | null }> }> }
     | { __typename: 'RateLimitedError', retryAfterSeconds: number | null, code: string, message: string, flinksCode: string | null, retryable: boolean }
+    | { __typename: 'ServiceUnavailableError' }
     | { __typename: 'SessionBusyError', code: string, message: string, flinksCode: string | null, retryable: boolean }
     | { __typename: 'SessionExpiredError', code: string, message: string, flinksCode: string | null, retryable: boolean }
     | { __typename: 'UpstreamError', code: string, message: string, flinksCode: string | null, retryable: boolean }
@@ -164,9 +166,11 @@ export type AnswerMfaMutation = { __typename: 'Mutation', answerMfa:
     | { __typename: 'InvalidCredentialsError', code: string, message: string, flinksCode: string | null, retryable: boolean }
     | { __typename: 'InvalidInputError', code: string, message: string, flinksCode: string | null, retryable: boolean, issues: Array<{ __typename: 'InputIssue', path: Array<string>, message: string }> }
     | { __typename: 'LoginActionRequiredError', code: string, message: string, flinksCode: string | null, retryable: boolean }
+    | { __typename: 'MfaAnswerInProgressError' }
     | { __typename: 'MfaAnswerRejectedError', sessionRequestId: string | null, canRetry: boolean, code: string, message: string, flinksCode: string | null, retryable: boolean, challenges: Array<{ __typename: 'SecurityChallenge', type: SecurityChallengeType, rawType: string, prompt: string, iterables: Array<string>, responseKey: SecurityResponseKey, images: Array<{ __typename: 'SecurityImage', value: string, mimeType: string | null, dataUrl: string | null }> }> }
     | { __typename: 'MfaRequired', requestId: string, expiresAt: string, challenges: Array<{ __typename: 'SecurityChallenge', type: SecurityChallengeType, rawType: string, prompt: string, iterables: Array<string>, responseKey: SecurityResponseKey, images: Array<{ __typename: 'SecurityImage', value: string, mimeType: string | null, dataUrl: string | null }> }> }
     | { __typename: 'RateLimitedError', retryAfterSeconds: number | null, code: string, message: string, flinksCode: string | null, retryable: boolean }
+    | { __typename: 'ServiceUnavailableError' }
     | { __typename: 'SessionBusyError', code: string, message: string, flinksCode: string | null, retryable: boolean }
     | { __typename: 'SessionExpiredError', code: string, message: string, flinksCode: string | null, retryable: boolean }
     | { __typename: 'UpstreamError', code: string, message: string, flinksCode: string | null, retryable: boolean }
@@ -180,6 +184,7 @@ export type MfaStepQueryVariables = Exact<{
 export type MfaStepQuery = { __typename: 'Query', mfaStep:
     | { __typename: 'InvalidInputError', code: string, message: string, flinksCode: string | null, retryable: boolean, issues: Array<{ __typename: 'InputIssue', path: Array<string>, message: string }> }
     | { __typename: 'MfaRequired', requestId: string, expiresAt: string, challenges: Array<{ __typename: 'SecurityChallenge', type: SecurityChallengeType, rawType: string, prompt: string, iterables: Array<string>, responseKey: SecurityResponseKey, images: Array<{ __typename: 'SecurityImage', value: string, mimeType: string | null, dataUrl: string | null }> }> }
+    | { __typename: 'ServiceUnavailableError' }
     | { __typename: 'SessionExpiredError', code: string, message: string, flinksCode: string | null, retryable: boolean }
    };
 
@@ -352,9 +357,13 @@ type ErrorFields_InvalidInputError_Fragment = { __typename: 'InvalidInputError',
 
 type ErrorFields_LoginActionRequiredError_Fragment = { __typename: 'LoginActionRequiredError', code: string, message: string, flinksCode: string | null, retryable: boolean };
 
+type ErrorFields_MfaAnswerInProgressError_Fragment = { __typename: 'MfaAnswerInProgressError', code: string, message: string, flinksCode: string | null, retryable: boolean };
+
 type ErrorFields_MfaAnswerRejectedError_Fragment = { __typename: 'MfaAnswerRejectedError', code: string, message: string, flinksCode: string | null, retryable: boolean };
 
 type ErrorFields_RateLimitedError_Fragment = { __typename: 'RateLimitedError', code: string, message: string, flinksCode: string | null, retryable: boolean };
+
+type ErrorFields_ServiceUnavailableError_Fragment = { __typename: 'ServiceUnavailableError', code: string, message: string, flinksCode: string | null, retryable: boolean };
 
 type ErrorFields_SessionBusyError_Fragment = { __typename: 'SessionBusyError', code: string, message: string, flinksCode: string | null, retryable: boolean };
 
@@ -367,8 +376,10 @@ export type ErrorFieldsFragment =
   | ErrorFields_InvalidCredentialsError_Fragment
   | ErrorFields_InvalidInputError_Fragment
   | ErrorFields_LoginActionRequiredError_Fragment
+  | ErrorFields_MfaAnswerInProgressError_Fragment
   | ErrorFields_MfaAnswerRejectedError_Fragment
   | ErrorFields_RateLimitedError_Fragment
+  | ErrorFields_ServiceUnavailableError_Fragment
   | ErrorFields_SessionBusyError_Fragment
   | ErrorFields_SessionExpiredError_Fragment
   | ErrorFields_UpstreamError_Fragment
@@ -402,11 +413,15 @@ type AuthorizeResultFields_InvalidInputError_Fragment = { __typename: 'InvalidIn
 
 type AuthorizeResultFields_LoginActionRequiredError_Fragment = { __typename: 'LoginActionRequiredError', code: string, message: string, flinksCode: string | null, retryable: boolean };
 
+type AuthorizeResultFields_MfaAnswerInProgressError_Fragment = { __typename: 'MfaAnswerInProgressError' };
+
 type AuthorizeResultFields_MfaAnswerRejectedError_Fragment = { __typename: 'MfaAnswerRejectedError', sessionRequestId: string | null, canRetry: boolean, code: string, message: string, flinksCode: string | null, retryable: boolean, challenges: Array<{ __typename: 'SecurityChallenge', type: SecurityChallengeType, rawType: string, prompt: string, iterables: Array<string>, responseKey: SecurityResponseKey, images: Array<{ __typename: 'SecurityImage', value: string, mimeType: string | null, dataUrl: string | null }> }> };
 
 type AuthorizeResultFields_MfaRequired_Fragment = { __typename: 'MfaRequired', requestId: string, expiresAt: string, challenges: Array<{ __typename: 'SecurityChallenge', type: SecurityChallengeType, rawType: string, prompt: string, iterables: Array<string>, responseKey: SecurityResponseKey, images: Array<{ __typename: 'SecurityImage', value: string, mimeType: string | null, dataUrl: string | null }> }> };
 
 type AuthorizeResultFields_RateLimitedError_Fragment = { __typename: 'RateLimitedError', retryAfterSeconds: number | null, code: string, message: string, flinksCode: string | null, retryable: boolean };
+
+type AuthorizeResultFields_ServiceUnavailableError_Fragment = { __typename: 'ServiceUnavailableError' };
 
 type AuthorizeResultFields_SessionBusyError_Fragment = { __typename: 'SessionBusyError', code: string, message: string, flinksCode: string | null, retryable: boolean };
 
@@ -420,9 +435,11 @@ export type AuthorizeResultFieldsFragment =
   | AuthorizeResultFields_InvalidCredentialsError_Fragment
   | AuthorizeResultFields_InvalidInputError_Fragment
   | AuthorizeResultFields_LoginActionRequiredError_Fragment
+  | AuthorizeResultFields_MfaAnswerInProgressError_Fragment
   | AuthorizeResultFields_MfaAnswerRejectedError_Fragment
   | AuthorizeResultFields_MfaRequired_Fragment
   | AuthorizeResultFields_RateLimitedError_Fragment
+  | AuthorizeResultFields_ServiceUnavailableError_Fragment
   | AuthorizeResultFields_SessionBusyError_Fragment
   | AuthorizeResultFields_SessionExpiredError_Fragment
   | AuthorizeResultFields_UpstreamError_Fragment

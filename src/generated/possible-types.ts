@@ -7,6 +7,7 @@
       "InstitutionUnavailableError",
       "InvalidInputError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "SessionBusyError",
       "SessionExpiredError",
       "UpstreamError"
@@ -17,6 +18,7 @@
       "InstitutionUnavailableError",
       "InvalidInputError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "SessionBusyError",
       "SessionExpiredError",
       "UpstreamError"
@@ -27,9 +29,11 @@
       "InvalidCredentialsError",
       "InvalidInputError",
       "LoginActionRequiredError",
+      "MfaAnswerInProgressError",
       "MfaAnswerRejectedError",
       "MfaRequired",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "SessionBusyError",
       "SessionExpiredError",
       "UpstreamError"
@@ -43,8 +47,10 @@
       "InvalidCredentialsError",
       "InvalidInputError",
       "LoginActionRequiredError",
+      "MfaAnswerInProgressError",
       "MfaAnswerRejectedError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "SessionBusyError",
       "SessionExpiredError",
       "UpstreamError"
@@ -52,10 +58,12 @@
     "MfaStepResult": [
       "InvalidInputError",
       "MfaRequired",
+      "ServiceUnavailableError",
       "SessionExpiredError"
     ],
     "SessionResult": [
       "InvalidInputError",
+      "ServiceUnavailableError",
       "Session",
       "SessionExpiredError"
     ],
@@ -64,6 +72,7 @@
       "InstitutionUnavailableError",
       "InvalidInputError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "SessionBusyError",
       "SessionExpiredError",
       "Statements",
@@ -79,6 +88,7 @@
       "InstitutionUnavailableError",
       "InvalidInputError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "SessionBusyError",
       "SessionExpiredError",
       "UpstreamError"
@@ -89,6 +99,7 @@
       "InstitutionUnavailableError",
       "InvalidInputError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "SessionBusyError",
       "SessionExpiredError",
       "UpstreamError"
@@ -99,9 +110,11 @@
       "InvalidCredentialsError",
       "InvalidInputError",
       "LoginActionRequiredError",
+      "MfaAnswerInProgressError",
       "MfaAnswerRejectedError",
       "MfaRequired",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "SessionBusyError",
       "SessionExpiredError",
       "UpstreamError"
@@ -115,8 +128,10 @@
       "InvalidCredentialsError",
       "InvalidInputError",
       "LoginActionRequiredError",
+      "MfaAnswerInProgressError",
       "MfaAnswerRejectedError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "SessionBusyError",
       "SessionExpiredError",
       "UpstreamError"
@@ -124,10 +139,12 @@
     "MfaStepResult": [
       "InvalidInputError",
       "MfaRequired",
+      "ServiceUnavailableError",
       "SessionExpiredError"
     ],
     "SessionResult": [
       "InvalidInputError",
+      "ServiceUnavailableError",
       "Session",
       "SessionExpiredError"
     ],
@@ -136,6 +153,7 @@
       "InstitutionUnavailableError",
       "InvalidInputError",
       "RateLimitedError",
+      "ServiceUnavailableError",
       "SessionBusyError",
       "SessionExpiredError",
       "Statements",

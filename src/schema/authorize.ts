@@ -1,5 +1,5 @@
 import type { MfaRequiredView } from '../authorize/service.ts';
-import { InvalidInputError, SessionExpiredError } from '../errors.ts';
+import { InvalidInputError, ServiceUnavailableError, SessionExpiredError } from '../errors.ts';
 import type { AuthorizeSuccessOutcome, FlinksLogin } from '../flinks/types.ts';
 import { builder } from './builder.ts';
 import { DataSession } from './data.ts';
@@ -174,7 +174,7 @@ const AuthorizeResult = builder.errorUnion('AuthorizeResult', {
 
 const MfaStepResult = builder.errorUnion('MfaStepResult', {
   description: 'The open MFA step of a requestId, or why there is none.',
-  types: [MfaRequired, SessionExpiredError, InvalidInputError],
+  types: [MfaRequired, SessionExpiredError, InvalidInputError, ServiceUnavailableError],
 });
 
 builder.mutationFields((t) => ({

@@ -4,6 +4,7 @@ import {
   InstitutionUnavailableError,
   InvalidInputError,
   RateLimitedError,
+  ServiceUnavailableError,
   SessionBusyError,
   SessionExpiredError,
   UpstreamError,
@@ -336,6 +337,7 @@ const DATA_ERRORS = [
   InstitutionUnavailableError,
   RateLimitedError,
   UpstreamError,
+  ServiceUnavailableError,
 ];
 
 const AccountsSummaryResult = builder.errorUnion('AccountsSummaryResult', {
@@ -428,7 +430,7 @@ const Session = builder.objectRef<{ kind: 'session'; requestId: string }>('Sessi
 
 const SessionResult = builder.errorUnion('SessionResult', {
   description: 'The session, or why it cannot be read.',
-  types: [Session, SessionExpiredError, InvalidInputError],
+  types: [Session, SessionExpiredError, InvalidInputError, ServiceUnavailableError],
 });
 
 builder.queryFields((t) => ({

@@ -5,8 +5,10 @@ import {
   InvalidCredentialsError,
   InvalidInputError,
   LoginActionRequiredError,
+  MfaAnswerInProgressError,
   MfaAnswerRejectedError,
   RateLimitedError,
+  ServiceUnavailableError,
   SessionBusyError,
   SessionExpiredError,
   UpstreamError,
@@ -106,6 +108,22 @@ builder.objectType(RateLimitedError, {
   fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds', retryAfter) }),
 });
 
+builder.objectType(MfaAnswerInProgressError, {
+  name: 'MfaAnswerInProgressError',
+  description:
+    'Another answer to this MFA step is with Flinks right now (sent twice, from two tabs or two replicas); this one was not sent. Its result settles the step. Retryable.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds', retryAfter) }),
+});
+
+builder.objectType(ServiceUnavailableError, {
+  name: 'ServiceUnavailableError',
+  description:
+    'The gateway itself cannot serve the call now (its store of MFA steps, sessions and LoginId owners is unreachable); nothing was sent to Flinks. Retryable.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds', retryAfter) }),
+});
+
 const InputIssueType = builder.objectRef<InputIssue>('InputIssue').implement({
   description: 'One problem with the input.',
   fields: (t) => ({
@@ -143,4 +161,6 @@ export const AUTHORIZE_ERRORS = [
   InstitutionUnavailableError,
   RateLimitedError,
   UpstreamError,
+  MfaAnswerInProgressError,
+  ServiceUnavailableError,
 ];

@@ -11,7 +11,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.ts';
-import type { GatewayStore } from '../../src/store.ts';
+import type { GatewayStore } from '../../src/store/index.ts';
 
 export interface GraphQLResponse {
   status: number;

@@ -1,0 +1,291 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AnswerLease,
+  GatewayStore,
+  LoginRecord,
+  MfaRound,
+  NewMfaRound,
+  OwnedLogin,
+  SessionGrant,
+  TokenTake,
+} from './index.ts';
+
+export interface MemoryStoreOptions {
+  /**
+   * Most bytes (estimated from the strings and numbers held) of open rounds, sessions, pending
+   * polls and rate-limit buckets together; past it the least recently written go first.
+   * Default 64 MiB.
+   */
+  maxBytes?: number;
+  /** How often expired entries are swept; 0 never (then `sweep()` by hand). Default 30 s. */
+  sweepIntervalMs?: number;
+  /** The sweep's clock. */
+  now?: () => number;
+}
+
+export const MEMORY_STORE_MAX_BYTES = 64 * 1024 * 1024;
+
+interface RoundEntry {
+  round: MfaRound;
+  leaseId: string | null;
+  answeringUntil: number;
+}
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+  capacity: number;
+}
+
+type Value =
+  | { kind: 'round'; entry: RoundEntry }
+  | { kind: 'session'; grant: SessionGrant }
+  | { kind: 'pending'; optionsKey: string }
+  | { kind: 'bucket'; bucket: Bucket };
+
+interface Slot {
+  value: Value;
+  expiresAt: number;
+  bytes: number;
+}
+
+/** Per entry beyond its strings: the Map slot, the objects, the key. */
+const ENTRY_OVERHEAD = 200;
+
+/**
+ * The store of one process: what a development run or a single instance needs. The same rules
+ * as the PostgreSQL store (one lease per round, atomic counts and claims), each a synchronous
+ * step between two awaits. Bounded by bytes, not entries: one image round holds the 16 images
+ * Flinks sent (tens of kilobytes) once, as they came, and weighs what it holds.
+ */
+export class MemoryStore implements GatewayStore {
+  readonly maxBytes: number;
+  readonly #slots = new Map<string, Slot>();
+  #bytes = 0;
+  // Never evicted: forgetting an owner would hand the LoginId to the next caller who asks.
+  readonly #logins = new Map<string, OwnedLogin>();
+  readonly #timer: NodeJS.Timeout | null;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.maxBytes = options.maxBytes ?? MEMORY_STORE_MAX_BYTES;
+    const now = options.now ?? Date.now;
+    const every = options.sweepIntervalMs ?? 30_000;
+    this.#timer = every > 0 ? setInterval(() => this.sweep(now()), every).unref() : null;
+  }
+
+  /** Estimated bytes held by rounds, sessions, pending polls and buckets. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Entries held by rounds, sessions, pending polls and buckets. */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** Forgets every expired entry; returns how many. */
+  sweep(now: number): number {
+    let swept = 0;
+    for (const [key, slot] of this.#slots) {
+      if (slot.expiresAt <= now) {
+        this.#remove(key, slot);
+        swept += 1;
+      }
+    }
+    return swept;
+  }
+
+  async getRound(requestId: string, now: number) {
+    return this.#live('r', requestId, now, 'round')?.entry.round;
+  }
+
+  async putRound(round: NewMfaRound) {
+    const entry: RoundEntry = {
+      round: { ...round, wrongAnswers: 0 },
+      leaseId: null,
+      answeringUntil: 0,
+    };
+    this.#set(`r${round.requestId}`, { kind: 'round', entry }, round.expiresAt, sizeOf(round));
+  }
+
+  async deleteRound(requestId: string) {
+    this.#delete(`r${requestId}`);
+  }
+
+  async beginAnswer(
+    requestId: string,
+    principal: string,
+    options: { now: number; leaseMs: number; maxWrongAnswers: number },
+  ): Promise<AnswerLease> {
+    const entry = this.#live('r', requestId, options.now, 'round')?.entry;
+    if (
+      !entry ||
+      entry.round.principal !== principal ||
+      entry.round.wrongAnswers >= options.maxWrongAnswers
+    ) {
+      return { status: 'none' };
+    }
+    if (entry.answeringUntil > options.now)
+      return { status: 'busy', untilMs: entry.answeringUntil };
+    entry.leaseId = randomUUID();
+    entry.answeringUntil = options.now + options.leaseMs;
+    return { status: 'open', leaseId: entry.leaseId, round: entry.round };
+  }
+
+  async endAnswer(requestId: string, leaseId: string) {
+    const entry = this.#get('r', requestId, 'round')?.entry;
+    if (entry?.leaseId !== leaseId) return;
+    entry.leaseId = null;
+    entry.answeringUntil = 0;
+  }
+
+  async recordWrongAnswer(requestId: string, leaseId: string, expiresAt: number) {
+    const key = `r${requestId}`;
+    const slot = this.#slots.get(key);
+    if (slot?.value.kind !== 'round' || slot.value.entry.leaseId !== leaseId) return 0;
+    const { entry } = slot.value;
+    entry.round.wrongAnswers += 1;
+    entry.round.expiresAt = expiresAt;
+    entry.leaseId = null;
+    entry.answeringUntil = 0;
+    slot.expiresAt = expiresAt;
+    return entry.round.wrongAnswers;
+  }
+
+  async getSession(requestId: string, now: number) {
+    return this.#live('s', requestId, now, 'session')?.grant;
+  }
+
+  async putSession(grant: SessionGrant) {
+    this.#set(`s${grant.requestId}`, { kind: 'session', grant }, grant.expiresAt, sizeOf(grant));
+  }
+
+  async touchSession(requestId: string, principal: string, now: number, expiresAt: number) {
+    const grant = this.#live('s', requestId, now, 'session')?.grant;
+    if (!grant || grant.principal !== principal) return false;
+    await this.putSession({ ...grant, expiresAt });
+    return true;
+  }
+
+  async loginOwner(loginId: string) {
+    return this.#logins.get(loginId.toLowerCase())?.principal;
+  }
+
+  async claimLogin(record: LoginRecord, now: number) {
+    const key = record.loginId.toLowerCase();
+    const known = this.#logins.get(key);
+    if (known && known.principal !== record.principal) return known.principal;
+    this.#logins.set(key, {
+      ...record,
+      loginId: key,
+      connectedAt: known?.connectedAt ?? new Date(now),
+      lastUsedAt: new Date(now),
+    });
+    return record.principal;
+  }
+
+  async logins(principal: string) {
+    return [...this.#logins.values()]
+      .filter((login) => login.principal === principal)
+      .sort((a, b) => b.lastUsedAt.getTime() - a.lastUsedAt.getTime());
+  }
+
+  async getPendingDetail(requestId: string, now: number) {
+    return this.#live('p', requestId, now, 'pending')?.optionsKey;
+  }
+
+  async putPendingDetail(requestId: string, optionsKey: string, expiresAt: number) {
+    this.#set(
+      `p${requestId}`,
+      { kind: 'pending', optionsKey },
+      expiresAt,
+      sizeOf(requestId) + sizeOf(optionsKey),
+    );
+  }
+
+  async deletePendingDetail(requestId: string) {
+    this.#delete(`p${requestId}`);
+  }
+
+  async takeToken(key: string, capacity: number, now: number): Promise<TokenTake> {
+    const perMs = capacity / 60_000;
+    const held = this.#get('b', key, 'bucket')?.bucket;
+    const refilled = held
+      ? Math.min(capacity, held.tokens + Math.max(0, now - held.updatedAt) * perMs)
+      : capacity;
+    const allowed = refilled >= 1;
+    const bucket: Bucket = {
+      tokens: allowed ? refilled - 1 : refilled,
+      updatedAt: Math.max(now, held?.updatedAt ?? now),
+      capacity,
+    };
+    // A bucket that is full again is the same as none: it expires then.
+    const fullAt = bucket.updatedAt + (capacity - bucket.tokens) / perMs;
+    this.#set(`b${key}`, { kind: 'bucket', bucket }, fullAt, sizeOf(key) + 24);
+    return { allowed, tokens: bucket.tokens };
+  }
+
+  async ready() {
+    return true;
+  }
+
+  async close() {
+    if (this.#timer) clearInterval(this.#timer);
+  }
+
+  #get<K extends Value['kind']>(prefix: string, id: string, kind: K) {
+    const slot = this.#slots.get(prefix + id);
+    return slot?.value.kind === kind ? (slot.value as Extract<Value, { kind: K }>) : undefined;
+  }
+
+  #live<K extends Value['kind']>(prefix: string, id: string, now: number, kind: K) {
+    const key = prefix + id;
+    const slot = this.#slots.get(key);
+    if (!slot) return undefined;
+    if (slot.expiresAt <= now) {
+      this.#remove(key, slot);
+      return undefined;
+    }
+    return slot.value.kind === kind ? (slot.value as Extract<Value, { kind: K }>) : undefined;
+  }
+
+  #set(key: string, value: Value, expiresAt: number, bytes: number) {
+    this.#delete(key);
+    const slot = { value, expiresAt, bytes: bytes + key.length + ENTRY_OVERHEAD };
+    this.#slots.set(key, slot);
+    this.#bytes += slot.bytes;
+    // Map order is write order: the least recently written go first.
+    for (const [oldest, old] of this.#slots) {
+      if (this.#bytes <= this.maxBytes || oldest === key) break;
+      this.#remove(oldest, old);
+    }
+  }
+
+  #delete(key: string) {
+    const slot = this.#slots.get(key);
+    if (slot) this.#remove(key, slot);
+  }
+
+  #remove(key: string, slot: Slot) {
+    this.#slots.delete(key);
+    this.#bytes -= slot.bytes;
+  }
+}
+
+const WIDE = /[\u0100-\uffff]/;
+
+/**
+ * Bytes a value holds in V8, estimated: one byte per character of a Latin-1 string (two
+ * otherwise) plus a header, eight per number, a few words per object and array.
+ */
+export function sizeOf(value: unknown): number {
+  if (typeof value === 'string') return 16 + value.length * (WIDE.test(value) ? 2 : 1);
+  if (typeof value === 'number' || typeof value === 'boolean') return 8;
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + 8 + sizeOf(item), 16);
+  if (value && typeof value === 'object') {
+    let sum = 24;
+    for (const item of Object.values(value)) sum += 8 + sizeOf(item);
+    return sum;
+  }
+  return 8;
+}
