@@ -16,6 +16,8 @@ export function describeResult(result: AuthorizeResultFieldsFragment): string {
       return `invalid input: ${result.issues.map((issue) => issue.path.join('.')).join(', ')}`;
     case 'InstitutionUnavailableError':
     case 'RateLimitedError':
+    case 'MfaAnswerInProgressError':
+    case 'ServiceUnavailableError':
       return `${result.code}, retry after ${result.retryAfterSeconds ?? '?'} s: ${result.message}`;
     case 'InvalidCredentialsError':
     case 'SessionExpiredError':

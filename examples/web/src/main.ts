@@ -119,6 +119,11 @@ function show(result: Result, again: (error: string) => void): void {
     case 'InvalidInputError':
       again([result.message, ...result.issues.map((issue) => issue.message)].join(' '));
       break;
+    // Nothing was decided: the same form again, to submit once the gateway is ready.
+    case 'MfaAnswerInProgressError':
+    case 'ServiceUnavailableError':
+      again(result.message);
+      break;
     case 'InvalidCredentialsError':
     case 'InstitutionUnavailableError':
     case 'RateLimitedError':

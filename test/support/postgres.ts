@@ -1,0 +1,216 @@
+import { execFile as execFileCallback } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const execFile = promisify(execFileCallback);
+
+/** The OS user the test clusters run as when the tests run as root (PostgreSQL refuses root). */
+export const POSTGRES_OS_USER = 'gateway-pg';
+const DB_USER = 'gateway';
+
+export interface TestPostgres {
+  /** `postgres://gateway:<password>@127.0.0.1:<port>/<database>`. */
+  url(database?: string): string;
+  /** The database user's password: it must appear in no table, log line or response. */
+  password: string;
+  port: number;
+  /** Creates an empty database and returns its URL. */
+  createDatabase(name: string): Promise<string>;
+  /** `pg_ctl stop`: `fast` disconnects clients cleanly, `immediate` is a crash (recovery at start). */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts the stopped cluster again on the same port. */
+  start(): Promise<void>;
+  /** Stops the cluster and deletes its files. */
+  close(): Promise<void>;
+}
+
+/** The directory of Debian's PostgreSQL server binaries, newest version first. */
+export function postgresBinDir(): string {
+  const fromEnv = process.env.PG_BINDIR;
+  if (fromEnv && existsSync(join(fromEnv, 'initdb'))) return fromEnv;
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions[0]) return join(root, versions[0], 'bin');
+  throw new Error(
+    'PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): run `npm run setup:postgres` (apt-get install postgresql) or set PG_BINDIR',
+  );
+}
+
+/**
+ * Starts a private PostgreSQL cluster for one test file: initdb into a temporary directory, a
+ * free loopback port, the unix socket in that directory, password authentication over TCP. As
+ * root it runs as the dedicated user `gateway-pg`, created when missing. Throws, with
+ * PostgreSQL's own output, when the cluster cannot start: tests that need it fail, never skip.
+ */
+export async function startPostgres(): Promise<TestPostgres> {
+  const bin = postgresBinDir();
+  const asRoot = process.getuid?.() === 0;
+  const owner = asRoot ? await ensureOsUser() : null;
+  const dir = await mkdtemp(join(tmpdir(), 'gateway-pg-'));
+  const data = join(dir, 'data');
+  const log = join(dir, 'postgres.log');
+  const password = randomBytes(18).toString('base64url');
+  if (owner) {
+    await chown(dir, owner.uid, owner.gid);
+    await chmod(dir, 0o700);
+  }
+  const run = async (command: string, args: string[]) => {
+    const [file, argv] = owner
+      ? ['runuser', ['-u', POSTGRES_OS_USER, '--', join(bin, command), ...args]]
+      : [join(bin, command), args];
+    try {
+      await execFile(file, argv, { cwd: dir, timeout: 60_000 });
+    } catch (error) {
+      const logText = await readFile(log, 'utf8').catch(() => '');
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      throw new Error(
+        `${command} ${args[args.length - 1]} failed: ${String(stderr ?? '')}${String(stdout ?? '')}\n${logText}`,
+        { cause: error },
+      );
+    }
+  };
+
+  const pwfile = join(dir, 'pwfile');
+  await writeFile(pwfile, password, { mode: 0o600 });
+  if (owner) await chown(pwfile, owner.uid, owner.gid);
+  await run('initdb', [
+    '-D',
+    data,
+    '-U',
+    DB_USER,
+    `--pwfile=${pwfile}`,
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '--encoding=UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
+  await rm(pwfile);
+
+  let port = 0;
+  const start = () =>
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      log,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-c port=${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c max_connections=200`,
+      'start',
+    ]);
+  // A free port now may be taken by the time PostgreSQL binds it: try a few.
+  for (let attempt = 1; ; attempt += 1) {
+    port = await freePort();
+    try {
+      await start();
+      break;
+    } catch (error) {
+      if (attempt === 3) {
+        await rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+
+  const url = (database = 'postgres') =>
+    `postgres://${DB_USER}:${password}@127.0.0.1:${port}/${database}`;
+  let running = true;
+  const stop = async (mode: 'fast' | 'immediate' = 'fast') => {
+    if (!running) return;
+    await run('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
+    running = false;
+  };
+  return {
+    url,
+    password,
+    port,
+    async createDatabase(name) {
+      const client = new pg.Client({ connectionString: url() });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+      } finally {
+        await client.end();
+      }
+      return url(name);
+    },
+    stop,
+    async start() {
+      if (running) return;
+      await start();
+      running = true;
+    },
+    async close() {
+      await stop('fast').catch(() => stop('immediate'));
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every row of every table of the database, as JSON text: what a "nothing secret at rest" check reads. */
+export async function dumpTables(url: string): Promise<Record<string, string>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: tables } = await client.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables
+        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
+    const dump: Record<string, string> = {};
+    for (const { table_name } of tables) {
+      const { rows } = await client.query(`SELECT * FROM ${pg.escapeIdentifier(table_name)}`);
+      dump[table_name] = JSON.stringify(rows);
+    }
+    return dump;
+  } finally {
+    await client.end();
+  }
+}
+
+async function ensureOsUser(): Promise<{ uid: number; gid: number }> {
+  const lookup = async () => {
+    const uid = await execFile('id', ['-u', POSTGRES_OS_USER]);
+    const gid = await execFile('id', ['-g', POSTGRES_OS_USER]);
+    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  };
+  try {
+    return await lookup();
+  } catch {
+    // Missing: create it. Another test file may be doing the same right now; then its user is ours.
+    await execFile('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--home-dir',
+      '/nonexistent',
+      '--shell',
+      '/usr/sbin/nologin',
+      POSTGRES_OS_USER,
+    ]).catch(() => {});
+    return lookup();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
