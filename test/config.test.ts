@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 600,
       corsOrigins: ['*'],
       trustedDocuments: false,
+      store: { kind: 'memory', maxBytes: 64 * 1024 * 1024, explicit: false },
     });
     expect(loadConfig({ CORS_ORIGINS: 'https://a.test, https://b.test' }).corsOrigins).toEqual([
       'https://a.test',
@@ -133,6 +134,16 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, /^NODE_ENV: /],
     [{ CORS_ORIGINS: 'https://app.example.com/path' }, /^CORS_ORIGINS: must be \* or/],
     [{ TRUSTED_DOCUMENTS: 'yes' }, /^TRUSTED_DOCUMENTS: must be true or false/],
+    [{ DATABASE_URL: 'mysql://db' }, /^DATABASE_URL: must be a postgres:\/\/ URL$/],
+    [{ GATEWAY_STORE: 'redis' }, /^GATEWAY_STORE: must be memory or postgres$/],
+    [{ GATEWAY_STORE: 'postgres' }, /^DATABASE_URL: required when GATEWAY_STORE=postgres$/],
+    [
+      { GATEWAY_STORE: 'memory', DATABASE_URL: 'postgres://db/x' },
+      /^GATEWAY_STORE: memory, yet DATABASE_URL is set/,
+    ],
+    [{ DATABASE_POOL_SIZE: '0' }, /^DATABASE_POOL_SIZE: must be at least 1$/],
+    [{ DATABASE_TIMEOUT_MS: 'soon' }, /^DATABASE_TIMEOUT_MS: must be a whole number$/],
+    [{ MEMORY_STORE_MAX_MB: '0' }, /^MEMORY_STORE_MAX_MB: must be at least 1$/],
     [
       {
         NODE_ENV: 'production',
@@ -149,6 +160,76 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
     expect(() => loadConfig(env)).not.toThrow(/\n/);
+  });
+
+  it('reads the PostgreSQL store and its pool settings', () => {
+    const url = 'postgres://gateway:pw@db.internal:5432/gateway';
+    expect(
+      loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '25', DATABASE_TIMEOUT_MS: '1500' })
+        .store,
+    ).toEqual({ kind: 'postgres', url, poolSize: 25, timeoutMs: 1500 });
+    expect(loadConfig({ DATABASE_URL: url }).store).toEqual({
+      kind: 'postgres',
+      url,
+      poolSize: 10,
+      timeoutMs: 2000,
+    });
+    expect(loadConfig({ MEMORY_STORE_MAX_MB: '8' }).store).toEqual({
+      kind: 'memory',
+      maxBytes: 8 * 1024 * 1024,
+      explicit: false,
+    });
+  });
+
+  it('needs DATABASE_URL in production, unless the memory store is chosen by name', () => {
+    const production = {
+      NODE_ENV: 'production',
+      FLINKS_BASE_URL: 'https://x.test',
+      FLINKS_SECRET_KEY: 'abcdefghij',
+      AUTH_JWT_SECRET: 'a'.repeat(32),
+    };
+    expect(() => loadConfig(production)).toThrow(
+      /^DATABASE_URL: required in production, .*GATEWAY_STORE=memory chooses a single instance/,
+    );
+    expect(loadConfig({ ...production, GATEWAY_STORE: 'memory' }).store).toMatchObject({
+      kind: 'memory',
+      explicit: true,
+    });
+    expect(loadConfig({ ...production, DATABASE_URL: 'postgresql://db/x' }).store.kind).toBe(
+      'postgres',
+    );
+  });
+
+  it('reports every problem at once, one line per variable', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_POOL_SIZE: '0', GATEWAY_STORE: 'redis' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'PORT: must be a whole number',
+        'GATEWAY_STORE: must be memory or postgres',
+        'DATABASE_POOL_SIZE: must be at least 1',
+      ]);
+    }
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems.map((line) => line.split(':')[0])).toEqual([
+        'FLINKS_BASE_URL',
+        'AUTH_JWT_SECRET',
+        'DATABASE_URL',
+      ]);
+    }
+  });
+
+  it('never repeats the database URL, which carries its password', () => {
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://gateway:hunter2-secret@db/x' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toBe('DATABASE_URL: must be a postgres:// URL');
+    }
   });
 
   it('never repeats a secret value in its message', () => {

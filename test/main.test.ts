@@ -93,6 +93,7 @@ describe('startup failures', () => {
       'Invalid configuration: FLINKS_SECRET_KEY: must be at least 8 characters',
       'Invalid configuration: FLINKS_BASE_URL: required in production (the simulator is for development)',
       'Invalid configuration: AUTH_JWT_SECRET: production needs caller authentication (AUTH_JWT_SECRET or AUTH_JWKS_URL)',
+      expect.stringMatching(/^Invalid configuration: DATABASE_URL: required in production, /),
     ]);
   });
 

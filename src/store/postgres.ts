@@ -131,6 +131,8 @@ export class PostgresStore implements GatewayStore {
   readonly #sweepBatch: number;
   readonly #logger: PostgresStoreOptions['logger'];
   #timer: NodeJS.Timeout | null = null;
+  /** Whether the last query failed as unavailable: outages are logged once, at each edge. */
+  #down = false;
 
   private constructor(options: PostgresStoreOptions) {
     const timeoutMs = options.timeoutMs ?? 2_000;
@@ -179,9 +181,21 @@ export class PostgresStore implements GatewayStore {
 
   async #query<R extends pg.QueryResultRow>(text: string, values: unknown[]) {
     try {
-      return await this.pool.query<R>(text, values);
+      const result = await this.pool.query<R>(text, values);
+      if (this.#down) {
+        this.#down = false;
+        this.#logger?.info('PostgreSQL answers again');
+      }
+      return result;
     } catch (error) {
       if (!isUnavailable(error)) throw error;
+      if (!this.#down) {
+        this.#down = true;
+        this.#logger?.warn(
+          { code: codeOf(error) },
+          'PostgreSQL unavailable: calls that need the store fail closed until it answers',
+        );
+      }
       throw new ServiceUnavailableError('The gateway cannot serve this now. Try again shortly.', {
         retryAfterSeconds: 5,
         cause: error,

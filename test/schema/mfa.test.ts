@@ -329,3 +329,70 @@ describe('mfaStep', () => {
     });
   });
 });
+
+describe('one answer at a time per step', () => {
+  const CITY = 'What city were you born in?';
+  /** Answer calls for this RequestId that reached the simulator. */
+  const judged = (requestId: string) =>
+    gw.simulator.calls.filter(
+      (call) =>
+        call.endpoint === 'Authorize' &&
+        (call.body as { RequestId?: string; SecurityResponses?: unknown }).RequestId ===
+          requestId &&
+        (call.body as { SecurityResponses?: unknown }).SecurityResponses !== undefined,
+    ).length;
+
+  it('sends one of five identical answers sent at once; the others are told one is in progress', async () => {
+    const step = await start('Greatday');
+    gw.simulator.setFaults({ latencyMs: 300 });
+    let results: { __typename: string; code?: string; retryable?: boolean }[];
+    try {
+      results = await Promise.all(
+        Array.from({ length: 5 }, () => respond(step.requestId, { [CITY]: ['Montreal'] })),
+      );
+    } finally {
+      gw.simulator.setFaults({});
+    }
+    expect(judged(step.requestId)).toBe(1);
+    expect(results.filter((r) => r.__typename === 'MfaRequired')).toHaveLength(1);
+    expect(results.filter((r) => r.__typename !== 'MfaRequired')).toEqual(
+      Array(4).fill({
+        __typename: 'MfaAnswerInProgressError',
+        code: 'MFA_ANSWER_IN_PROGRESS',
+        message: expect.any(String),
+        flinksCode: null,
+        retryable: true,
+        retryAfterSeconds: 1,
+      }),
+    );
+  });
+
+  it('lets at most 3 of 25 wrong answers sent at once reach Flinks, then closes the step', async () => {
+    const step = await start('Greatday');
+    const results = await Promise.all(
+      Array.from({ length: 25 }, () => respond(step.requestId, { [CITY]: ['Toronto'] })),
+    );
+    const count = judged(step.requestId);
+    expect(count).toBeGreaterThanOrEqual(1);
+    expect(count).toBeLessThanOrEqual(3);
+    expect(results.filter((r) => r.__typename === 'MfaAnswerRejectedError')).toHaveLength(count);
+    for (let i = count; i < 3; i += 1) {
+      expect((await respond(step.requestId, { [CITY]: ['Toronto'] })).__typename).toBe(
+        'MfaAnswerRejectedError',
+      );
+    }
+    expect((await respond(step.requestId, { [CITY]: ['Montreal'] })).__typename).toBe(
+      'SessionExpiredError',
+    );
+    expect(judged(step.requestId)).toBe(3);
+  });
+
+  it('frees the step at once after an answer refused before Flinks', async () => {
+    const step = await start('Greatday');
+    const invalid = await respond(step.requestId, { [CITY.toUpperCase()]: ['Montreal'] });
+    expect(invalid.__typename).toBe('InvalidInputError');
+    expect((await respond(step.requestId, { [CITY]: ['Montreal'] })).__typename).toBe(
+      'MfaRequired',
+    );
+  });
+});

@@ -423,6 +423,8 @@ describe('two replicas on one PostgreSQL', { timeout: 120_000 }, () => {
     const everything = Object.values(tables).join('\n');
     expect(secrets.filter((secret) => everything.includes(secret))).toEqual([]);
     expect(output).toContain('shared state on PostgreSQL');
+    expect(output).toContain('PostgreSQL unavailable: calls that need the store fail closed');
+    expect(output).toContain('PostgreSQL answers again');
     expect(secrets.filter((secret) => output.includes(secret))).toEqual([]);
   });
 });

@@ -179,6 +179,8 @@ export const RESULT_FIELDS = /* GraphQL */ `
   ... on MfaAnswerRejectedError { sessionRequestId canRetry challenges { prompt } }
   ... on InstitutionUnavailableError { retryAfterSeconds }
   ... on RateLimitedError { retryAfterSeconds }
+  ... on MfaAnswerInProgressError { retryAfterSeconds }
+  ... on ServiceUnavailableError { retryAfterSeconds }
   ... on InvalidInputError { issues { path message } }
 `;
 
