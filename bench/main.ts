@@ -6,6 +6,11 @@
  * `npm run bench -- --soak` (or `npm run soak`) runs the soak instead (soak.ts); with
  * `--soak-scenario failing-bank`, the failing-bank soak (soak-failing-bank.ts).
  *
+ * With PostgreSQL's server binaries present (npm run setup:postgres), (p) is this gateway on a
+ * private PostgreSQL cluster (pinned to CPU 0 with the upstream), measured in the same rounds as
+ * (d), the same gateway on its memory store: the CPU per authorize of both the gateway and the
+ * database server, and the latency the store adds. --no-postgres leaves it out.
+ *
  * Options: --rounds N (default 4), --seconds S per round (default 3), --inflight N (default
  * 10000, 0 skips), --no-profile, --quick (1 round of 1 s, 1,000 in flight), --parts (default
  * compare,inflight,retained,profile), --baseline DIR (a checkout of another commit with its
@@ -17,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
+import { startPostgres } from '../test/support/postgres.ts';
 import type { Usage } from './child.ts';
 import { closedLoop, type LoadResult, percentile, type Target } from './load.ts';
 import { PINNING, pin, type ServerProcess, startServer } from './processes.ts';
@@ -40,12 +46,14 @@ const { values: args } = parseArgs({
     /** `mixed` (soak.ts) or `failing-bank` (soak-failing-bank.ts). */
     'soak-scenario': { type: 'string', default: 'mixed' },
     baseline: { type: 'string' },
+    'no-postgres': { type: 'boolean', default: false },
   },
 });
 
-type Key = 'a' | 'b' | 'c' | 'd' | 'e';
+type Key = 'a' | 'b' | 'c' | 'd' | 'p' | 'e';
 const KEYS: Key[] = ['a', 'b', 'c', 'd'];
 const LABELS: Record<Key, string> = {
+  p: '(p) this gateway on PostgreSQL',
   e: `(e) gateway of ${args.baseline}`,
   a: '(a) simulator directly',
   b: '(b) undici pass-through',
@@ -62,6 +70,8 @@ interface Totals {
   latencies: number[];
   tokenCalls: number;
   authorizeCalls: number;
+  /** CPU of the database server during the measurements ((p) only). */
+  dbCpuUs: number;
 }
 
 const emptyTotals = (): Totals => ({
@@ -73,6 +83,7 @@ const emptyTotals = (): Totals => ({
   latencies: [],
   tokenCalls: 0,
   authorizeCalls: 0,
+  dbCpuUs: 0,
 });
 
 const cpuOf = (usage: Usage) => usage.cpu.user + usage.cpu.system;
@@ -89,12 +100,16 @@ async function measure(
   target: Target,
   load: { concurrency: number; durationMs: number },
   totals: Totals,
+  dbCpu?: () => Promise<number>,
 ): Promise<LoadResult> {
   const before = await server.usage();
+  const dbBefore = await dbCpu?.();
   const countsBefore = await upstream.call<Counts>('counts');
   const result = await closedLoop(target, load);
   const after = await server.usage();
+  const dbAfter = await dbCpu?.();
   const countsAfter = await upstream.call<Counts>('counts');
+  totals.dbCpuUs += (dbAfter ?? 0) - (dbBefore ?? 0);
   totals.requests += result.requests;
   totals.ok += result.ok;
   totals.failed += result.failed;
@@ -124,6 +139,9 @@ function table(
       'p50 ms': fixed(percentile(sorted, 50), 2),
       'p99 ms': fixed(percentile(sorted, 99), 2),
       'CPU µs/req': fixed(t.cpuUs / t.requests, 0),
+      ...(KEYS.includes('p')
+        ? { 'DB CPU µs/req': key === 'p' ? fixed(t.dbCpuUs / t.requests, 0) : '-' }
+        : {}),
       'peak RSS MB': fixed(rss[key] / 1024, 0),
       'upstream calls/req': upstreamCalls,
       'not ok': t.failed,
@@ -131,6 +149,14 @@ function table(
   });
   console.table(rows);
   const rps = (key: Key) => totals[key].requests / totals[key].seconds;
+  if (KEYS.includes('p')) {
+    const cpu = (key: Key) => totals[key].cpuUs / totals[key].requests;
+    const p50 = (key: Key) => percentile(Float64Array.from(totals[key].latencies).sort(), 50);
+    console.log(
+      `(p) over (d): p50 +${fixed(p50('p') - p50('d'), 2)} ms, gateway CPU per authorize +${fixed(cpu('p') - cpu('d'), 0)} µs, ` +
+        `PostgreSQL server CPU per authorize ${fixed(totals.p.dbCpuUs / totals.p.requests, 0)} µs, throughput ${fixed(rps('p') / rps('d'))} of (d)`,
+    );
+  }
   if (KEYS.includes('e')) {
     const cpu = (key: Key) => totals[key].cpuUs / totals[key].requests;
     console.log(
@@ -355,6 +381,17 @@ async function benchmark() {
   const proxy = await startServer('proxy', './servers/proxy.ts', { cpu: 1, env: upstreamEnv });
   const naive = await startServer('naive', './servers/naive.ts', { cpu: 1, env: upstreamEnv });
   const gateway = await startGatewayProcess(upstream.url);
+  // The database shares CPU 0 with the upstream and the load generator: the measured CPU is (p)'s.
+  const postgres = args['no-postgres'] ? null : await startPostgres({ cpu: 0 });
+  const onPostgres = postgres
+    ? await startGatewayProcess(upstream.url, {
+        env: {
+          DATABASE_URL: await postgres.createDatabase('bench'),
+          DATABASE_POOL_SIZE: '10',
+        },
+      })
+    : gateway;
+  if (postgres) KEYS.push('p');
   const baseline = args.baseline
     ? await startGatewayProcess(upstream.url, {
         script: resolve(args.baseline, 'bench/servers/gateway.ts'),
@@ -367,6 +404,7 @@ async function benchmark() {
     b: proxy,
     c: naive,
     d: gateway,
+    p: onPostgres,
     e: baseline,
   };
   const authorization = await bearer();
@@ -374,7 +412,12 @@ async function benchmark() {
     { a: direct.url, b: proxy.url, c: naive.url, d: gateway.url },
     authorization,
   );
-  const all: Record<Key, Target> = { ...four, e: { ...four.d, url: baseline.url } };
+  const all: Record<Key, Target> = {
+    ...four,
+    p: { ...four.d, url: onPostgres.url },
+    e: { ...four.d, url: baseline.url },
+  };
+  const dbCpu = (key: Key) => (key === 'p' && postgres ? () => postgres.cpuUs() : undefined);
 
   try {
     if (parts.has('compare')) {
@@ -392,7 +435,7 @@ async function benchmark() {
         for (let round = 0; round < rounds; round++) {
           for (const key of KEYS) {
             const load = { concurrency: 1, durationMs: Math.min(durationMs, 2_000) };
-            await measure(servers[key], upstream, all[key], load, totals[key]);
+            await measure(servers[key], upstream, all[key], load, totals[key], dbCpu(key));
           }
         }
         return totals;
@@ -420,6 +463,7 @@ async function benchmark() {
               all[key],
               { concurrency, durationMs },
               totals[key],
+              dbCpu(key),
             );
           }
         }
@@ -468,7 +512,10 @@ async function benchmark() {
       console.log('peak RSS is over the whole run (both latencies) of each server process.');
     }
   } finally {
-    for (const server of new Set([direct, proxy, naive, gateway, baseline])) await server.exit();
+    for (const server of new Set([direct, proxy, naive, gateway, onPostgres, baseline])) {
+      await server.exit();
+    }
+    await postgres?.close();
   }
 
   try {

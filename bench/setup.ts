@@ -47,7 +47,8 @@ export function startUpstream(cpu = 0) {
 
 /**
  * (d): this gateway as `npm start` runs it in production: JWT callers, every limit on but the
- * per-minute rate limit (0 turns it off, or one caller would be refused after 30 calls).
+ * per-minute rate limit (0 turns it off, or one caller would be refused after 30 calls), on the
+ * memory store unless `env` gives a DATABASE_URL ((p)).
  */
 export function startGatewayProcess(
   upstreamUrl: string,
@@ -72,6 +73,8 @@ export function startGatewayProcess(
       FLINKS_SECRET_KEY: SIMULATOR_SECRET_KEY,
       AUTH_JWT_SECRET: JWT_SECRET,
       RATE_LIMIT_PER_MINUTE: '0',
+      // Production wants the store said out loud: memory unless a database is given.
+      ...(options.env?.DATABASE_URL ? {} : { GATEWAY_STORE: 'memory' }),
       ...options.env,
     },
   });

@@ -15,8 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 apt-get update -qq
 # postgresql-common would create and start a system cluster; the tests need only the binaries.
-mkdir -p /etc/postgresql-common
-if ! grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf; then
-  echo 'create_main_cluster = false' >> /etc/postgresql-common/createcluster.conf
-fi
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+mkdir -p /etc/postgresql-common/createcluster.d
+echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.d/flinks-gateway-tests.conf
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+  -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold postgresql

@@ -1,7 +1,7 @@
 import { execFile as execFileCallback } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { chmod, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,13 @@ export interface TestPostgres {
   start(): Promise<void>;
   /** Stops the cluster and deletes its files. */
   close(): Promise<void>;
+  /** CPU time (user + system, µs) the server's processes have used so far, exited ones included. */
+  cpuUs(): Promise<number>;
+}
+
+export interface StartPostgresOptions {
+  /** Pins the server and every process it forks to this CPU (taskset), as benchmarks want. */
+  cpu?: number;
 }
 
 /** The directory of Debian's PostgreSQL server binaries, newest version first. */
@@ -52,7 +59,7 @@ export function postgresBinDir(): string {
  * root it runs as the dedicated user `gateway-pg`, created when missing. Throws, with
  * PostgreSQL's own output, when the cluster cannot start: tests that need it fail, never skip.
  */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<TestPostgres> {
   const bin = postgresBinDir();
   const asRoot = process.getuid?.() === 0;
   const owner = asRoot ? await ensureOsUser() : null;
@@ -65,9 +72,13 @@ export async function startPostgres(): Promise<TestPostgres> {
     await chmod(dir, 0o700);
   }
   const run = async (command: string, args: string[]) => {
+    const pinned =
+      options.cpu === undefined
+        ? [join(bin, command)]
+        : ['taskset', '-c', String(options.cpu), join(bin, command)];
     const [file, argv] = owner
-      ? ['runuser', ['-u', POSTGRES_OS_USER, '--', join(bin, command), ...args]]
-      : [join(bin, command), args];
+      ? ['runuser', ['-u', POSTGRES_OS_USER, '--', ...pinned, ...args]]
+      : [pinned[0] as string, [...pinned.slice(1), ...args]];
     try {
       await execFile(file, argv, { cwd: dir, timeout: 60_000 });
     } catch (error) {
@@ -156,6 +167,26 @@ export async function startPostgres(): Promise<TestPostgres> {
     async close() {
       await stop('fast').catch(() => stop('immediate'));
       await rm(dir, { recursive: true, force: true });
+    },
+    async cpuUs() {
+      const postmaster = Number(
+        (await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0],
+      );
+      const ticksToUs = 1_000_000 / 100;
+      let ticks = 0;
+      for (const entry of await readdir('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+        // Fields after the command name, which may hold spaces: state is field 3.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const pid = Number(entry);
+        const ppid = Number(fields[1]);
+        if (pid !== postmaster && ppid !== postmaster) continue;
+        ticks += Number(fields[11]) + Number(fields[12]);
+        // Exited backends' time is added to the postmaster's children's time when it reaps them.
+        if (pid === postmaster) ticks += Number(fields[13]) + Number(fields[14]);
+      }
+      return ticks * ticksToUs;
     },
   };
 }
