@@ -132,6 +132,9 @@ const SESSION = `query ($id: ID!) { session(requestId: $id) {
   ... on Session { accountsSummary { __typename ... on AccountsSummary { accounts { id } } } }
   ... on Error { code retryable } } }`;
 
+const STATEMENTS = `query ($id: ID!) { session(requestId: $id) { ... on Session {
+  statements { ... on Statements { accounts { statements { downloadUrl } } } } } } }`;
+
 const greatday = {
   input: {
     credentials: { institution: 'FlinksCapital', username: 'Greatday', password: 'Everyday' },
@@ -218,6 +221,17 @@ describe('two replicas on one PostgreSQL', { timeout: 120_000 }, () => {
       expect(session.accountsSummary.__typename).toBe('AccountsSummary');
       expect(session.accountsSummary.accounts.length).toBeGreaterThan(0);
     }
+    // A statement link made on one replica downloads from the other.
+    const { session: withStatements } = await graphql(a, 'alice', STATEMENTS, { id: requestId });
+    const link = withStatements.statements.accounts[0].statements[0].downloadUrl;
+    const pdf = await fetch(new URL(link, b.url), { signal: AbortSignal.timeout(15_000) });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     // Someone else's requestId is unknown on every replica.
     expect((await graphql(b, 'mallory', SESSION, { id: requestId })).session).toEqual({
       __typename: 'SessionExpiredError',
