@@ -298,7 +298,11 @@ export class AuthorizeService {
     outcome: AuthorizeOutcome,
   ): Promise<AuthorizeView> {
     if (outcome.kind === 'success') {
-      const owner = await this.#store.claimLogin(
+      const now = this.#now();
+      // With credentials the caller proved the bank login, so the session is theirs even when the
+      // LoginId is another principal's (who keeps it). By LoginId, losing a race for it to another
+      // principal meanwhile gets no session.
+      const owner = await this.#store.settleSuccess(
         {
           loginId: outcome.login.id,
           principal,
@@ -306,12 +310,10 @@ export class AuthorizeService {
           username: outcome.login.username,
           lastRefresh: outcome.login.lastRefresh,
         },
-        this.#now(),
+        { requestId: outcome.requestId, principal, expiresAt: now + SESSION_TTL_MS },
+        { ownerOnly: loginId !== null, now },
       );
-      // Lost a race for a LoginId another principal obtained meanwhile. With credentials the
-      // caller proved the bank login, so the session is theirs, the LoginId stays its owner's.
       if (owner !== principal && loginId !== null) throw loginNotFound();
-      await this.#grantSession(outcome.requestId, principal);
       return outcome;
     }
     // A refresh that asks a question proves the LoginId exists, as a success does.

@@ -111,6 +111,16 @@ export interface GatewayStore {
    * its last use are updated.
    */
   claimLogin(record: LoginRecord, now: number): Promise<string>;
+  /**
+   * A successful authorize, in one step: claims the LoginId as `claimLogin` does and grants the
+   * session to `grant.principal`, unless `ownerOnly` and the LoginId is someone else's (then no
+   * grant). Returns the LoginId's owner.
+   */
+  settleSuccess(
+    record: LoginRecord,
+    grant: SessionGrant,
+    options: { ownerOnly: boolean; now: number },
+  ): Promise<string>;
   /** The principal's LoginIds, most recently used first. */
   logins(principal: string): Promise<OwnedLogin[]>;
 

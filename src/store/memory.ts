@@ -184,6 +184,16 @@ export class MemoryStore implements GatewayStore {
     return record.principal;
   }
 
+  async settleSuccess(
+    record: LoginRecord,
+    grant: SessionGrant,
+    options: { ownerOnly: boolean; now: number },
+  ) {
+    const owner = await this.claimLogin(record, options.now);
+    if (owner === record.principal || !options.ownerOnly) await this.putSession(grant);
+    return owner;
+  }
+
   async logins(principal: string) {
     return [...this.#logins.values()]
       .filter((login) => login.principal === principal)

@@ -104,6 +104,34 @@ interface LoginRow {
   last_used_at: Date;
 }
 
+/**
+ * The claim of a LoginId, as a CTE named `claim`: the first INSERT wins the LoginId; a later one by
+ * its owner updates what is listed, and one by anyone else changes nothing and returns no row.
+ */
+const CLAIM = `WITH claim AS (
+  INSERT INTO gateway_logins AS l
+    (login_id, principal, institution, username, last_refresh, connected_at, last_used_at)
+  VALUES (lower($1), $2, $3, $4, $5, $6, $6)
+  ON CONFLICT (login_id) DO UPDATE SET
+    institution = COALESCE(EXCLUDED.institution, l.institution),
+    username = COALESCE(EXCLUDED.username, l.username),
+    last_refresh = COALESCE(EXCLUDED.last_refresh, l.last_refresh),
+    last_used_at = GREATEST(l.last_used_at, EXCLUDED.last_used_at)
+  WHERE l.principal = EXCLUDED.principal
+  RETURNING principal
+)`;
+
+function claimValues(record: LoginRecord, now: number): unknown[] {
+  return [
+    record.loginId,
+    record.principal,
+    record.institution,
+    record.username,
+    record.lastRefresh,
+    new Date(now),
+  ];
+}
+
 function roundOf(row: RoundRow): MfaRound {
   return {
     requestId: row.request_id,
@@ -350,29 +378,38 @@ export class PostgresStore implements GatewayStore {
   }
 
   async claimLogin(record: LoginRecord, now: number): Promise<string> {
-    // The first INSERT wins the LoginId; a later one by its owner updates what is listed, and
-    // one by anyone else changes nothing and returns no row.
     const { rows } = await this.#query<{ principal: string }>(
-      `INSERT INTO gateway_logins AS l
-         (login_id, principal, institution, username, last_refresh, connected_at, last_used_at)
-       VALUES (lower($1), $2, $3, $4, $5, $6, $6)
-       ON CONFLICT (login_id) DO UPDATE SET
-         institution = COALESCE(EXCLUDED.institution, l.institution),
-         username = COALESCE(EXCLUDED.username, l.username),
-         last_refresh = COALESCE(EXCLUDED.last_refresh, l.last_refresh),
-         last_used_at = GREATEST(l.last_used_at, EXCLUDED.last_used_at)
-       WHERE l.principal = EXCLUDED.principal
-       RETURNING principal`,
-      [
-        record.loginId,
-        record.principal,
-        record.institution,
-        record.username,
-        record.lastRefresh,
-        new Date(now),
-      ],
+      `${CLAIM} SELECT principal FROM claim`,
+      claimValues(record, now),
     );
-    return rows[0]?.principal ?? (await this.loginOwner(record.loginId)) ?? record.principal;
+    return rows[0]?.principal ?? (await this.#ownerAfterConflict(record));
+  }
+
+  async settleSuccess(
+    record: LoginRecord,
+    grant: SessionGrant,
+    options: { ownerOnly: boolean; now: number },
+  ): Promise<string> {
+    // One statement, one commit: the claim, and the grant that depends on it.
+    const { rows } = await this.#query<{ principal: string | null }>(
+      `${CLAIM}, granted AS (
+         INSERT INTO gateway_sessions (request_id, principal, expires_at)
+         SELECT $7, $2, $8 WHERE NOT $9::boolean OR EXISTS (SELECT 1 FROM claim)
+         ON CONFLICT (request_id) DO UPDATE SET
+           principal = EXCLUDED.principal, expires_at = EXCLUDED.expires_at
+         RETURNING request_id
+       )
+       SELECT (SELECT principal FROM claim) AS principal, (SELECT count(*) FROM granted) AS granted`,
+      [...claimValues(record, options.now), grant.requestId, grant.expiresAt, options.ownerOnly],
+    );
+    return rows[0]?.principal ?? (await this.#ownerAfterConflict(record));
+  }
+
+  /** The owner of a LoginId whose claim found another owner. */
+  async #ownerAfterConflict(record: LoginRecord): Promise<string> {
+    const owner = await this.loginOwner(record.loginId);
+    if (owner === undefined) throw new Error('a LoginId claim conflicted with a row that is gone');
+    return owner;
   }
 
   async logins(principal: string): Promise<OwnedLogin[]> {

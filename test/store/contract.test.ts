@@ -206,6 +206,41 @@ describe.each(stores)('%s (the GatewayStore contract)', (_name, storeOf) => {
     ]);
   });
 
+  it('settles a success in one step: the claim, and the session only for the owner when asked', async () => {
+    const loginId = randomUUID();
+    const record = (principal: string) => ({
+      loginId,
+      principal,
+      institution: 'FlinksCapital',
+      username: 'Greatday',
+      lastRefresh: null,
+    });
+    const grant = (principal: string) => ({
+      requestId: randomUUID(),
+      principal,
+      expiresAt: T + 60_000,
+    });
+    const alices = grant('alice');
+    expect(await store.settleSuccess(record('alice'), alices, { ownerOnly: true, now: T })).toBe(
+      'alice',
+    );
+    expect(await store.getSession(alices.requestId, T)).toEqual(alices);
+    // By LoginId, someone else's gets no session; with credentials it does, the LoginId stays.
+    const byLoginId = grant('bob');
+    expect(await store.settleSuccess(record('bob'), byLoginId, { ownerOnly: true, now: T })).toBe(
+      'alice',
+    );
+    expect(await store.getSession(byLoginId.requestId, T)).toBeUndefined();
+    const byCredentials = grant('bob');
+    expect(
+      await store.settleSuccess(record('bob'), byCredentials, { ownerOnly: false, now: T }),
+    ).toBe('alice');
+    expect(await store.getSession(byCredentials.requestId, T)).toEqual(byCredentials);
+    expect(await store.loginOwner(loginId)).toBe('alice');
+    expect((await store.logins('alice'))[0]).toMatchObject({ loginId, lastUsedAt: new Date(T) });
+    expect(await store.logins('bob')).toEqual([]);
+  });
+
   it('remembers a pending account-detail poll until it expires or is done', async () => {
     const requestId = randomUUID();
     expect(await store.getPendingDetail(requestId, T)).toBeUndefined();
