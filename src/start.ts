@@ -160,6 +160,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     });
   } catch (error) {
     await flinks.close();
+    await store.close();
     await simulator?.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
