@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       FLINKS_BASE_URL: 'https://x.test',
       FLINKS_SECRET_KEY: 'abcdefghij',
       AUTH_JWT_SECRET: 'a'.repeat(32),
+      DATABASE_URL: 'postgres://gateway@db.internal/gateway',
     };
     expect(loadConfig({}).rateLimitPerMinute).toBe(600);
     expect(loadConfig({ NODE_ENV: 'test' }).rateLimitPerMinute).toBe(600);
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
       'DATA_WAIT_MS: must be at least 0',
       'FLINKS_BASE_URL: required in production (the simulator is for development)',
       'AUTH_JWT_SECRET: production needs caller authentication (AUTH_JWT_SECRET or AUTH_JWKS_URL)',
+      expect.stringMatching(/^DATABASE_URL: required in production, /),
     ]);
     expect((error as Error).message.split('\n')).toEqual((error as ConfigError).problems);
   });
@@ -149,11 +151,12 @@ describe('loadConfig', () => {
         NODE_ENV: 'production',
         FLINKS_BASE_URL: 'https://x.test',
         FLINKS_SECRET_KEY: 'abcdefghij',
+        GATEWAY_STORE: 'memory',
       },
       /^AUTH_JWT_SECRET: /,
     ],
     [
-      { NODE_ENV: 'production', AUTH_JWT_SECRET: 'a'.repeat(32) },
+      { NODE_ENV: 'production', AUTH_JWT_SECRET: 'a'.repeat(32), GATEWAY_STORE: 'memory' },
       /^FLINKS_BASE_URL: required in production/,
     ],
   ])('refuses %o with one line naming the variable', (env, message) => {
