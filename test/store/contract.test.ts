@@ -344,6 +344,28 @@ describe('PostgresStore', () => {
     }
   });
 
+  it('fails closed with ServiceUnavailableError, not a hang, while the server answers nothing', async () => {
+    const round = newRound();
+    await postgresStore.putRound(round);
+    await postgres.freeze();
+    try {
+      // A pooled connection waits for its answer up to the timeout; a new one for its handshake.
+      const calls = await Promise.allSettled(
+        Array.from({ length: 12 }, () => postgresStore.getRound(round.requestId, T)),
+      );
+      for (const call of calls) {
+        expect(call.status === 'rejected' && call.reason).toBeInstanceOf(ServiceUnavailableError);
+      }
+      expect(await postgresStore.ready()).toBe(false);
+    } finally {
+      await postgres.thaw();
+    }
+    await expect.poll(() => postgresStore.ready(), { interval: 100, timeout: 10_000 }).toBe(true);
+    expect(await postgresStore.getRound(round.requestId, T)).toMatchObject({
+      requestId: round.requestId,
+    });
+  });
+
   it('fails closed with ServiceUnavailableError while the server is down, then reconnects', async () => {
     const round = newRound();
     await postgresStore.putRound(round);

@@ -32,6 +32,8 @@ let replicas: [Replica, Replica];
 /** Everything both replicas wrote to stdout and stderr, across restarts. */
 let output = '';
 const tokens = new Set<string>();
+/** A statement download link of alice's session, made in the first test. */
+let statementLink = '';
 
 async function startReplica(name: string): Promise<Replica> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -224,6 +226,7 @@ describe('two replicas on one PostgreSQL', { timeout: 120_000 }, () => {
     // A statement link made on one replica downloads from the other.
     const { session: withStatements } = await graphql(a, 'alice', STATEMENTS, { id: requestId });
     const link = withStatements.statements.accounts[0].statements[0].downloadUrl;
+    statementLink = link;
     const pdf = await fetch(new URL(link, b.url), { signal: AbortSignal.timeout(15_000) });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
@@ -396,6 +399,12 @@ describe('two replicas on one PostgreSQL', { timeout: 120_000 }, () => {
       });
       expect(await readiness(a)).toBe(503);
       expect(await readiness(b)).toBe(503);
+      const download = await fetch(new URL(statementLink, b.url), {
+        signal: AbortSignal.timeout(15_000),
+      });
+      expect(download.status).toBe(503);
+      expect(download.headers.get('retry-after')).not.toBeNull();
+      expect(await download.json()).toEqual({ error: expect.any(String) });
       // Nothing went to Flinks without its ownership check.
       expect(simulator.simulator.countCalls('Authorize')).toBe(before);
     } finally {

@@ -30,6 +30,12 @@ export interface TestPostgres {
   close(): Promise<void>;
   /** CPU time (user + system, µs) the server's processes have used so far, exited ones included. */
   cpuUs(): Promise<number>;
+  /**
+   * Freezes (SIGSTOP) or thaws (SIGCONT) the server and every process it forked: a database that
+   * still accepts TCP connections but answers nothing, as a hung host does.
+   */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
 }
 
 export interface StartPostgresOptions {
@@ -138,6 +144,20 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 
   const url = (database = 'postgres') =>
     `postgres://${DB_USER}:${password}@127.0.0.1:${port}/${database}`;
+  const postmasterPid = async () =>
+    Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  /** The postmaster and its children. */
+  const processes = async () => {
+    const postmaster = await postmasterPid();
+    const pids = [postmaster];
+    for (const entry of await readdir('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) pids.push(Number(entry));
+    }
+    return pids;
+  };
   let running = true;
   const stop = async (mode: 'fast' | 'immediate' = 'fast') => {
     if (!running) return;
@@ -168,10 +188,14 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       await stop('fast').catch(() => stop('immediate'));
       await rm(dir, { recursive: true, force: true });
     },
+    async freeze() {
+      for (const pid of await processes()) process.kill(pid, 'SIGSTOP');
+    },
+    async thaw() {
+      for (const pid of await processes()) process.kill(pid, 'SIGCONT');
+    },
     async cpuUs() {
-      const postmaster = Number(
-        (await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0],
-      );
+      const postmaster = await postmasterPid();
       const ticksToUs = 1_000_000 / 100;
       let ticks = 0;
       for (const entry of await readdir('/proc')) {
