@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { ANONYMOUS_PRINCIPAL } from './auth.ts';
 import type { Config } from './config.ts';
@@ -76,7 +77,9 @@ function closeIfDecidedEarly(req: IncomingMessage, res: ServerResponse): void {
  * the gateway, and an HTTP server listening on config.host:config.port.
  */
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
-  const store = await openStore(config, logger);
+  const tracing = config.tracing ? startTracing(config.tracing) : null;
+  if (tracing) logger.info({ url: config.tracing?.url }, 'exporting OpenTelemetry traces');
+  const store = await openStore(config, logger, tracing?.tracer);
   // With the simulator, its own keys unless others are configured (the simulator then uses those).
   const secretKey = config.flinks.secretKey ?? SIMULATOR_SECRET_KEY;
   const apiKey = config.flinks.apiKey ?? (config.flinks.baseUrl ? null : SIMULATOR_API_KEY);
@@ -100,8 +103,6 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   }
 
   const metrics = createMetrics();
-  const tracing = config.tracing ? startTracing(config.tracing) : null;
-  if (tracing) logger.info({ url: config.tracing?.url }, 'exporting OpenTelemetry traces');
   const flinks = new FlinksClient({
     baseUrl: config.flinks.baseUrl ?? (simulator as NonNullable<typeof simulator>).url,
     customerId: config.flinks.customerId,
@@ -193,13 +194,18 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
 }
 
 /** The configured store: PostgreSQL (migrated on open) or, said out loud, this process's memory. */
-async function openStore(config: Config, logger: Logger): Promise<GatewayStore> {
+async function openStore(
+  config: Config,
+  logger: Logger,
+  tracer: Tracer | undefined,
+): Promise<GatewayStore> {
   if (config.store.kind === 'postgres') {
     const store = await PostgresStore.open({
       url: config.store.url,
       poolSize: config.store.poolSize,
       timeoutMs: config.store.timeoutMs,
       logger,
+      tracer,
     });
     logger.info({ poolSize: config.store.poolSize }, 'shared state on PostgreSQL');
     return store;

@@ -11,6 +11,7 @@ import {
 } from '../src/simulator/index.ts';
 import { startGateway } from '../src/start.ts';
 import { capturedLogger } from './support/gateway.ts';
+import { startPostgres, type TestPostgres } from './support/postgres.ts';
 
 interface OtlpAttribute {
   key: string;
@@ -68,11 +69,14 @@ const ANSWERS = ['Montreal', 'Triangle'];
 
 describe('OpenTelemetry traces', () => {
   let simulator: RunningSimulator;
+  let postgres: TestPostgres;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   beforeAll(async () => {
     simulator = await startSimulator();
     receiver = await startReceiver();
+    postgres = await startPostgres();
+    const databaseUrl = await postgres.createDatabase('tracing');
     const { logger } = capturedLogger();
     const gateway = await startGateway(
       loadConfig({
@@ -82,6 +86,7 @@ describe('OpenTelemetry traces', () => {
         FLINKS_API_KEY: SIMULATOR_API_KEY,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_SERVICE_NAME: 'gateway-under-test',
+        DATABASE_URL: databaseUrl,
       }),
       logger,
     );
@@ -130,6 +135,7 @@ describe('OpenTelemetry traces', () => {
   afterAll(async () => {
     await receiver.close();
     await simulator.close();
+    await postgres.close();
   });
 
   it('continues the caller’s traceparent with the operation’s span and its Flinks call', () => {
@@ -144,6 +150,13 @@ describe('OpenTelemetry traces', () => {
     expect(attribute(call, 'flinks.endpoint')).toBe('Authorize');
     expect(attribute(call, 'http.response.status_code')).toBe(200);
     expect(attribute(call, 'flinks.attempt')).toBe(1);
+    // The store is remote: its statements are spans of the operation too.
+    const statements = mine.filter((span) => attribute(span, 'db.system.name') === 'postgresql');
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      expect(statement.parentSpanId).toBe(operation?.spanId);
+      expect(statement.name).toMatch(/^(SELECT|INSERT|UPDATE|DELETE|WITH) gateway_\w+$/);
+    }
   });
 
   it('records the FlinksCode of a refused call and the error member it became', () => {
@@ -174,7 +187,7 @@ describe('OpenTelemetry traces', () => {
     expect(statuses).toEqual([203, 203, 200]);
   });
 
-  it('names the service, and puts no password, answer, LoginId, token or key in any span', () => {
+  it('names the service, and puts no password, answer, LoginId, token, key or database password in any span', () => {
     const exported = receiver.bodies.join('\n');
     expect(exported).toContain('gateway-under-test');
     const tokens = simulator.simulator.calls.map((call) => call.authKey).filter(Boolean);
@@ -190,6 +203,7 @@ describe('OpenTelemetry traces', () => {
       simulatorLoginId('test_disabled_account'),
       SIMULATOR_SECRET_KEY,
       SIMULATOR_API_KEY,
+      postgres.password,
       ...tokens,
       ...requestIds,
     ];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { ServiceUnavailableError } from '../errors.ts';
@@ -30,6 +31,8 @@ export interface PostgresStoreOptions {
   /** Rows deleted per statement of a sweep; a sweep runs at most 20 per table. Default 500. */
   sweepBatch?: number;
   logger?: Pick<Logger, 'warn' | 'info'>;
+  /** A span per statement (OpenTelemetry), child of the active one. */
+  tracer?: Tracer;
   now?: () => number;
 }
 
@@ -158,6 +161,7 @@ export class PostgresStore implements GatewayStore {
   readonly pool: pg.Pool;
   readonly #sweepBatch: number;
   readonly #logger: PostgresStoreOptions['logger'];
+  readonly #tracer: Tracer | undefined;
   #timer: NodeJS.Timeout | null = null;
   /** Whether the last query failed as unavailable: outages are logged once, at each edge. */
   #down = false;
@@ -165,6 +169,7 @@ export class PostgresStore implements GatewayStore {
   private constructor(options: PostgresStoreOptions) {
     const timeoutMs = options.timeoutMs ?? 2_000;
     this.#logger = options.logger;
+    this.#tracer = options.tracer;
     this.#sweepBatch = options.sweepBatch ?? 500;
     this.pool = new pg.Pool({
       connectionString: options.url,
@@ -208,6 +213,7 @@ export class PostgresStore implements GatewayStore {
   }
 
   async #query<R extends pg.QueryResultRow>(text: string, values: unknown[]) {
+    const span = this.#tracer && statementSpan(this.#tracer, text);
     try {
       const result = await this.pool.query<R>(text, values);
       if (this.#down) {
@@ -216,6 +222,12 @@ export class PostgresStore implements GatewayStore {
       }
       return result;
     } catch (error) {
+      // SQLSTATE only: a message may quote a value.
+      const sqlState = (error as { code?: unknown } | null)?.code;
+      span?.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: typeof sqlState === 'string' ? sqlState : 'error',
+      });
       if (!isUnavailable(error)) throw error;
       if (!this.#down) {
         this.#down = true;
@@ -228,6 +240,8 @@ export class PostgresStore implements GatewayStore {
         retryAfterSeconds: 5,
         cause: error,
       });
+    } finally {
+      span?.end();
     }
   }
 
@@ -499,4 +513,21 @@ function isUnavailable(error: unknown): boolean {
 function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : error instanceof Error ? error.message : 'unknown';
+}
+
+/**
+ * `SELECT gateway_mfa_rounds`: the statement's verb and first table, as OpenTelemetry's database
+ * conventions name spans. The text holds placeholders only: values never reach a span.
+ */
+function statementSpan(tracer: Tracer, text: string): Span {
+  const verb = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'QUERY';
+  const table = /gateway_\w+/.exec(text)?.[0];
+  return tracer.startSpan(table ? `${verb} ${table}` : verb, {
+    kind: SpanKind.CLIENT,
+    attributes: {
+      'db.system.name': 'postgresql',
+      'db.operation.name': verb,
+      ...(table ? { 'db.collection.name': table } : {}),
+    },
+  });
 }
