@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AuthorizeService } from './authorize/service.ts';
 import type { SessionData } from './data/service.ts';
+import type { LoginService } from './logins/service.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
 /** What every resolver gets for one GraphQL request. */
@@ -8,6 +9,8 @@ export interface Context {
   /** The authenticated caller: owner of the MFA rounds it opens. */
   principal: string;
   authorize: AuthorizeService;
+  /** The caller's bank connections (LoginIds). */
+  logins: LoginService;
   /** This request's data loaders. */
   data: SessionData;
   logger: Logger;

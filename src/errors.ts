@@ -76,12 +76,6 @@ export class LoginActionRequiredError extends GatewayError {
   readonly code = 'LOGIN_ACTION_REQUIRED';
 }
 
-/** Another session or process holds this login right now. */
-export class SessionBusyError extends GatewayError {
-  readonly code = 'SESSION_BUSY';
-  override readonly retryable = true;
-}
-
 /** An error whose cure is waiting: retryable, with the wait when known. */
 abstract class TryLaterError extends GatewayError {
   override readonly retryable = true;
@@ -94,6 +88,22 @@ abstract class TryLaterError extends GatewayError {
     super(message, options);
     this.retryAfterSeconds = options.retryAfterSeconds ?? null;
   }
+}
+
+/**
+ * Another session or process holds this login right now (Flinks' CONCURRENT_SESSION,
+ * CARD_IN_USE, ALREADY_AUTHORIZED), or a deletion of it is already under way.
+ */
+export class SessionBusyError extends TryLaterError {
+  readonly code = 'SESSION_BUSY';
+}
+
+/**
+ * The caller has no connected login with this LoginId: unknown, deleted, or another principal's,
+ * all answered alike.
+ */
+export class LoginNotFoundError extends GatewayError {
+  readonly code = 'LOGIN_NOT_FOUND';
 }
 
 /** Flinks or the institution cannot serve the call now; trying again later may work. */

@@ -25,6 +25,7 @@ import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import type { BreakerState } from './flinks/resilience.ts';
 import { GRAPHIQL_DEFAULT_QUERY, renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
+import { LoginService, type LoginServiceOptions } from './logins/service.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { useNoEcho } from './no-echo.ts';
 import { createRequestSignals } from './request-signal.ts';
@@ -67,6 +68,7 @@ export interface GatewayOptions
 export interface GatewayDeps {
   flinks: AuthorizeServiceOptions['flinks'] &
     DataServiceOptions['flinks'] &
+    LoginServiceOptions['flinks'] &
     Partial<Pick<FlinksClient, 'breakerState' | 'tokenPoolSize'>>;
   logger: Logger;
   /** Served at GET /metrics when given. */
@@ -89,7 +91,8 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
   const { logger } = deps;
   const store: GatewayStore = deps.store ?? new MemoryStore({ now: deps.now });
   const deadlineMs = options.requestDeadlineMs ?? 130_000;
-  // One allowance per principal for every call that reaches Flinks: authorize, answerMfa, data.
+  // One allowance per principal for every call that reaches Flinks: authorize, answerMfa, data,
+  // deleteLogin.
   // In the store, so that replicas sharing it share each principal's allowance.
   const limiter =
     options.rateLimitPerMinute > 0
@@ -102,6 +105,14 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
     maxWrongAnswers: options.maxWrongAnswers,
     // An answer's request is aborted at the deadline, before its lease on the round ends.
     answerLeaseMs: deadlineMs + 10_000,
+    now: deps.now,
+  });
+  const logins = new LoginService({
+    flinks: deps.flinks,
+    store,
+    limiter,
+    // A deletion's request is aborted at the deadline, before its lease on the LoginId ends.
+    deleteLeaseMs: deadlineMs + 10_000,
     now: deps.now,
   });
   const data = new DataService({
@@ -203,6 +214,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       return {
         principal,
         authorize,
+        logins,
         data: data.forRequest(principal, signal),
         logger,
         metrics: metrics ?? null,

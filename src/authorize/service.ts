@@ -146,6 +146,10 @@ export class AuthorizeService {
     if (loginId !== null) {
       const owner = await this.#store.loginOwner(loginId);
       if (owner !== undefined && owner !== principal) throw loginNotFound();
+      // Deleted at Flinks through deleteLogin: Flinks would answer INVALID_LOGIN; it is not asked.
+      if (owner === undefined && (await this.#store.deletedLoginOwner(loginId)) !== undefined) {
+        throw loginNotFound();
+      }
     }
     let outcome: AuthorizeOutcome;
     try {
@@ -154,7 +158,7 @@ export class AuthorizeService {
       if (loginId !== null && provesLoginExists(error)) await this.#claim(loginId, principal);
       // A cached QUESTION_NOT_FOUND still opens a usable session (FACTS.md): the caller's.
       if (error instanceof MfaAnswerRejectedError && error.requestId && request.mode === 'cached') {
-        await this.#grantSession(error.requestId, principal);
+        await this.#grantSession(error.requestId, principal, loginId);
       }
       throw error;
     }
@@ -251,8 +255,13 @@ export class AuthorizeService {
     return new InvalidInputError([...issues, ...answers]);
   }
 
-  async #grantSession(requestId: string, principal: string): Promise<void> {
-    await this.#store.putSession({ requestId, principal, expiresAt: this.#now() + SESSION_TTL_MS });
+  async #grantSession(requestId: string, principal: string, loginId: string | null) {
+    await this.#store.putSession({
+      requestId,
+      principal,
+      loginId,
+      expiresAt: this.#now() + SESSION_TTL_MS,
+    });
   }
 
   async #ownRound(principal: string, requestId: string): Promise<MfaRound> {
@@ -310,7 +319,12 @@ export class AuthorizeService {
           username: outcome.login.username,
           lastRefresh: outcome.login.lastRefresh,
         },
-        { requestId: outcome.requestId, principal, expiresAt: now + SESSION_TTL_MS },
+        {
+          requestId: outcome.requestId,
+          principal,
+          loginId: outcome.login.id,
+          expiresAt: now + SESSION_TTL_MS,
+        },
         { ownerOnly: loginId !== null, now },
       );
       if (owner !== principal && loginId !== null) throw loginNotFound();

@@ -2,7 +2,13 @@ import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { type Dispatcher, Pool, request } from 'undici';
 import type { z } from 'zod';
-import { type GatewayError, InstitutionUnavailableError, RateLimitedError } from '../errors.ts';
+import {
+  GatewayError,
+  InstitutionUnavailableError,
+  RateLimitedError,
+  SessionBusyError,
+  UpstreamError,
+} from '../errors.ts';
 import { AccountsBody, PendingBody, parseJsonExact, StatementsBody } from './data-wire.ts';
 import { errorFromFlinksCode, FlinksContractError } from './errors.ts';
 import {
@@ -24,7 +30,19 @@ import type {
   DataPending,
   StatementsOptions,
 } from './types.ts';
-import { AuthorizeSuccessBody, ErrorBody, MfaRequiredBody, TokenBody } from './wire.ts';
+import {
+  AuthorizeSuccessBody,
+  DeleteCardBody,
+  ErrorBody,
+  MfaRequiredBody,
+  TokenBody,
+} from './wire.ts';
+
+/** Seconds to wait after CARD_IN_USE when Flinks sends no Retry-After (it documents none). */
+export const CARD_IN_USE_RETRY_SECONDS = 5;
+
+/** What `/DeleteCard` answered: the LoginId's data is gone (`deleted`), or Flinks knows no such LoginId. */
+export type DeleteCardOutcome = 'deleted' | 'unknown';
 
 export interface FlinksTimeouts {
   /** TCP + TLS connect. */
@@ -303,6 +321,68 @@ export class FlinksClient {
     );
   }
 
+  /**
+   * Deletes a LoginId and all its data at Flinks (`DELETE /DeleteCard/{loginId}`, with the
+   * `x-api-key` of the data endpoints). `unknown` when Flinks answers INVALID_LOGIN: no such
+   * LoginId (any more). CARD_IN_USE, which Flinks answers right after an authorization while it
+   * still processes the account, is a retryable SessionBusyError with `retryAfterSeconds`.
+   *
+   * Retried after a transient failure: a deletion is idempotent at Flinks. Should a first attempt
+   * have deleted the LoginId before its answer was lost, the retry is answered INVALID_LOGIN,
+   * `unknown`, which says the same thing: the data is gone.
+   */
+  async deleteCard(
+    loginId: string,
+    signal?: AbortSignal,
+    caller?: string,
+  ): Promise<DeleteCardOutcome> {
+    const endpoint = 'DeleteCard';
+    if (!this.#apiKey) {
+      throw new FlinksContractError('FLINKS_API_KEY is not set: /DeleteCard cannot be called.', {
+        endpoint,
+      });
+    }
+    const headers = { 'x-api-key': this.#apiKey };
+    const path = `${endpoint}/${encodeURIComponent(loginId)}`;
+    const response = await this.#resilience.run(
+      endpoint,
+      true,
+      signal,
+      (attempt) => this.#send('DELETE', endpoint, path, headers, undefined, signal, attempt),
+      caller,
+    );
+    if (response.status === 200) {
+      this.#parse(endpoint, response, DeleteCardBody);
+      return 'deleted';
+    }
+    const failure = this.#failure(endpoint, response);
+    if (!(failure instanceof GatewayError)) throw failure;
+    if (failure.flinksCode === 'INVALID_LOGIN') return 'unknown';
+    if (failure.flinksCode === 'CARD_IN_USE') {
+      throw new SessionBusyError(
+        'Your bank is still processing this connection. Try again in a few seconds.',
+        {
+          flinksCode: failure.flinksCode,
+          retryAfterSeconds:
+            failure instanceof SessionBusyError && failure.retryAfterSeconds !== null
+              ? failure.retryAfterSeconds
+              : CARD_IN_USE_RETRY_SECONDS,
+        },
+      );
+    }
+    if (
+      failure instanceof InstitutionUnavailableError ||
+      failure instanceof RateLimitedError ||
+      failure instanceof UpstreamError
+    ) {
+      throw failure;
+    }
+    // A code /Authorize knows (INVALID_REQUEST, SESSION_EXPIRED, ...) means nothing specific here.
+    throw new UpstreamError('Flinks refused to delete the login.', {
+      flinksCode: failure.flinksCode,
+    });
+  }
+
   async close(): Promise<void> {
     this.#tokens.close();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
@@ -462,7 +542,7 @@ export class FlinksClient {
    * answering about one login or bank, which says Flinks itself is up.
    */
   async #send(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     endpoint: string,
     path: string,
     headers: Record<string, string>,
@@ -479,7 +559,7 @@ export class FlinksClient {
   }
 
   async #exchange(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     endpoint: string,
     path: string,
     headers: Record<string, string>,

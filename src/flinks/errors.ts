@@ -101,14 +101,18 @@ const BY_CODE: Record<string, ErrorFactory> = {
       { flinksCode },
     ),
 
-  CONCURRENT_SESSION: ({ flinksCode }) =>
+  CONCURRENT_SESSION: ({ flinksCode, retryAfterSeconds }) =>
     new SessionBusyError('Another session is open on this login. Try again shortly.', {
       flinksCode,
+      retryAfterSeconds,
     }),
-  CARD_IN_USE: ({ flinksCode }) =>
-    new SessionBusyError('This login is still being processed. Try again shortly.', { flinksCode }),
-  ALREADY_AUTHORIZED: ({ flinksCode }) =>
-    new SessionBusyError('This session is already authorized.', { flinksCode }),
+  CARD_IN_USE: ({ flinksCode, retryAfterSeconds }) =>
+    new SessionBusyError('This login is still being processed. Try again shortly.', {
+      flinksCode,
+      retryAfterSeconds,
+    }),
+  ALREADY_AUTHORIZED: ({ flinksCode, retryAfterSeconds }) =>
+    new SessionBusyError('This session is already authorized.', { flinksCode, retryAfterSeconds }),
 
   RETRY_LATER: unavailable('Flinks could not reach the institution. Try again later.'),
   AGGREGATION_ERROR: unavailable('Flinks had an unexpected failure. Try again later.'),

@@ -78,5 +78,15 @@ export const ErrorBody = z.object({
   ValidationDetails: z.record(z.string(), z.unknown()).nullish().catch(null),
 });
 
+/**
+ * `/DeleteCard`'s 200: `{ StatusCode: 200, Message: "All of the information about LoginId ... has
+ * been removed" }`. Only the status is relied on; a StatusCode, when present, must agree.
+ */
+export const DeleteCardBody = z.object({
+  StatusCode: z.literal(200).optional(),
+  HttpStatusCode: z.literal(200).optional(),
+  Message: z.string().nullish(),
+});
+
 export type AuthorizeSuccessBody = z.infer<typeof AuthorizeSuccessBody>;
 export type MfaRequiredBody = z.infer<typeof MfaRequiredBody>;

@@ -303,6 +303,8 @@ type DataErrorFields_InvalidInputError_Fragment = { __typename: 'InvalidInputErr
 
 type DataErrorFields_LoginActionRequiredError_Fragment = { __typename: 'LoginActionRequiredError', code: string, message: string, flinksCode: string | null, retryable: boolean };
 
+type DataErrorFields_LoginNotFoundError_Fragment = { __typename: 'LoginNotFoundError', code: string, message: string, flinksCode: string | null, retryable: boolean };
+
 type DataErrorFields_MfaAnswerInProgressError_Fragment = { __typename: 'MfaAnswerInProgressError', code: string, message: string, flinksCode: string | null, retryable: boolean };
 
 type DataErrorFields_MfaAnswerRejectedError_Fragment = { __typename: 'MfaAnswerRejectedError', code: string, message: string, flinksCode: string | null, retryable: boolean };
@@ -322,6 +324,7 @@ export type DataErrorFieldsFragment =
   | DataErrorFields_InvalidCredentialsError_Fragment
   | DataErrorFields_InvalidInputError_Fragment
   | DataErrorFields_LoginActionRequiredError_Fragment
+  | DataErrorFields_LoginNotFoundError_Fragment
   | DataErrorFields_MfaAnswerInProgressError_Fragment
   | DataErrorFields_MfaAnswerRejectedError_Fragment
   | DataErrorFields_RateLimitedError_Fragment
@@ -375,6 +378,8 @@ type ErrorFields_InvalidInputError_Fragment = { __typename: 'InvalidInputError',
 
 type ErrorFields_LoginActionRequiredError_Fragment = { __typename: 'LoginActionRequiredError', code: string, message: string, flinksCode: string | null, retryable: boolean };
 
+type ErrorFields_LoginNotFoundError_Fragment = { __typename: 'LoginNotFoundError', code: string, message: string, flinksCode: string | null, retryable: boolean };
+
 type ErrorFields_MfaAnswerInProgressError_Fragment = { __typename: 'MfaAnswerInProgressError', code: string, message: string, flinksCode: string | null, retryable: boolean };
 
 type ErrorFields_MfaAnswerRejectedError_Fragment = { __typename: 'MfaAnswerRejectedError', code: string, message: string, flinksCode: string | null, retryable: boolean };
@@ -394,6 +399,7 @@ export type ErrorFieldsFragment =
   | ErrorFields_InvalidCredentialsError_Fragment
   | ErrorFields_InvalidInputError_Fragment
   | ErrorFields_LoginActionRequiredError_Fragment
+  | ErrorFields_LoginNotFoundError_Fragment
   | ErrorFields_MfaAnswerInProgressError_Fragment
   | ErrorFields_MfaAnswerRejectedError_Fragment
   | ErrorFields_RateLimitedError_Fragment

@@ -42,11 +42,22 @@
       "AuthorizeSuccess",
       "Session"
     ],
+    "DeleteLoginResult": [
+      "InstitutionUnavailableError",
+      "InvalidInputError",
+      "LoginDeleted",
+      "LoginNotFoundError",
+      "RateLimitedError",
+      "ServiceUnavailableError",
+      "SessionBusyError",
+      "UpstreamError"
+    ],
     "Error": [
       "InstitutionUnavailableError",
       "InvalidCredentialsError",
       "InvalidInputError",
       "LoginActionRequiredError",
+      "LoginNotFoundError",
       "MfaAnswerInProgressError",
       "MfaAnswerRejectedError",
       "RateLimitedError",
@@ -123,11 +134,22 @@
       "AuthorizeSuccess",
       "Session"
     ],
+    "DeleteLoginResult": [
+      "InstitutionUnavailableError",
+      "InvalidInputError",
+      "LoginDeleted",
+      "LoginNotFoundError",
+      "RateLimitedError",
+      "ServiceUnavailableError",
+      "SessionBusyError",
+      "UpstreamError"
+    ],
     "Error": [
       "InstitutionUnavailableError",
       "InvalidCredentialsError",
       "InvalidInputError",
       "LoginActionRequiredError",
+      "LoginNotFoundError",
       "MfaAnswerInProgressError",
       "MfaAnswerRejectedError",
       "RateLimitedError",

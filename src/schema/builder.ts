@@ -30,4 +30,6 @@ builder.scalarType('DateTime', {
 });
 
 builder.queryType({ description: 'Reads.' });
-builder.mutationType({ description: 'The Flinks /Authorize conversation.' });
+builder.mutationType({
+  description: 'The Flinks /Authorize conversation, and the deletion of bank connections.',
+});

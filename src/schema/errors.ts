@@ -89,8 +89,10 @@ builder.objectType(LoginActionRequiredError, {
 
 builder.objectType(SessionBusyError, {
   name: 'SessionBusyError',
-  description: 'The login is busy: CONCURRENT_SESSION, CARD_IN_USE, ALREADY_AUTHORIZED.',
+  description:
+    'The login is busy: CONCURRENT_SESSION, CARD_IN_USE, ALREADY_AUTHORIZED, or (`flinksCode` null) a deletion of it already under way. Retryable.',
   interfaces: [ErrorInterface],
+  fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds', retryAfter) }),
 });
 
 builder.objectType(InstitutionUnavailableError, {

@@ -9,6 +9,7 @@ const TYPENAME_BY_KIND: Record<string, string> = {
   detail: 'AccountsDetail',
   statements: 'Statements',
   pending: 'DataPending',
+  deleted: 'LoginDeleted',
 };
 
 /** Counts (metrics) and traces a field's result by `__typename` (error classes carry their GraphQL name), then passes it on. */

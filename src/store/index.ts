@@ -30,6 +30,11 @@ export interface SessionGrant {
   requestId: string;
   principal: string;
   expiresAt: number;
+  /**
+   * The LoginId the session is open on, when known: deleting the LoginId ends its sessions.
+   * Written by `putSession` and `settleSuccess`; `getSession` does not read it back.
+   */
+  loginId?: string | null;
 }
 
 /** What the gateway records of a LoginId it has seen succeed: the owner and what to list. */
@@ -54,6 +59,16 @@ export interface OwnedLogin extends LoginRecord {
  */
 export type AnswerLease =
   | { status: 'open'; leaseId: string; round: MfaRound }
+  | { status: 'busy'; untilMs: number }
+  | { status: 'none' };
+
+/**
+ * The outcome of asking to delete a LoginId: `open` with the deletion's lease (until it is
+ * confirmed or given back), `busy` while another deletion of it holds one, `none` when the
+ * LoginId is not the caller's.
+ */
+export type DeleteLease =
+  | { status: 'open' }
   | { status: 'busy'; untilMs: number }
   | { status: 'none' };
 
@@ -108,7 +123,7 @@ export interface GatewayStore {
   /**
    * Makes `record.principal` the owner of `record.loginId` unless it already has one,
    * atomically, and returns the owner. When the owner is the caller, the record's details and
-   * its last use are updated.
+   * its last use are updated. A tombstone of the LoginId is lifted: Flinks proved it exists.
    */
   claimLogin(record: LoginRecord, now: number): Promise<string>;
   /**
@@ -123,6 +138,29 @@ export interface GatewayStore {
   ): Promise<string>;
   /** The principal's LoginIds, most recently used first. */
   logins(principal: string): Promise<OwnedLogin[]>;
+  /**
+   * Takes the deletion lease of the principal's LoginId until `now + leaseMs`, atomically: while
+   * it is live, another deletion of the same LoginId, on any replica, is `busy` and not sent to
+   * Flinks.
+   */
+  beginDeleteLogin(
+    loginId: string,
+    principal: string,
+    options: { now: number; leaseMs: number },
+  ): Promise<DeleteLease>;
+  /** Gives the deletion lease back (Flinks refused or did not answer): the record stays. */
+  endDeleteLogin(loginId: string, principal: string): Promise<void>;
+  /**
+   * After Flinks confirmed the deletion, in one step: forgets the principal's record of the
+   * LoginId, its sessions on it (and their pending polls) and its MFA rounds on it, and keeps a
+   * tombstone naming the former owner. False when the record was not the principal's.
+   */
+  forgetLogin(loginId: string, principal: string, now: number): Promise<boolean>;
+  /**
+   * Who deleted the LoginId here, while it stays deleted: a claim (Flinks proving the LoginId
+   * exists again) lifts the tombstone.
+   */
+  deletedLoginOwner(loginId: string): Promise<string | undefined>;
 
   /** The options of the account detail Flinks is gathering for a RequestId, if any. */
   getPendingDetail(requestId: string, now: number): Promise<string | undefined>;

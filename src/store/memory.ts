@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
   AnswerLease,
+  DeleteLease,
   GatewayStore,
   LoginRecord,
   MfaRound,
@@ -64,6 +65,10 @@ export class MemoryStore implements GatewayStore {
   #bytes = 0;
   // Never evicted: forgetting an owner would hand the LoginId to the next caller who asks.
   readonly #logins = new Map<string, OwnedLogin>();
+  /** LoginId -> until when a deletion of it is at Flinks. */
+  readonly #deleting = new Map<string, number>();
+  /** LoginId -> the principal who deleted it: one small entry per deleted login, like owners. */
+  readonly #deleted = new Map<string, string>();
   readonly #timer: NodeJS.Timeout | null;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -152,17 +157,25 @@ export class MemoryStore implements GatewayStore {
     return entry.round.wrongAnswers;
   }
 
-  async getSession(requestId: string, now: number) {
-    return this.#live('s', requestId, now, 'session')?.grant;
+  async getSession(requestId: string, now: number): Promise<SessionGrant | undefined> {
+    const grant = this.#live('s', requestId, now, 'session')?.grant;
+    return grant && { requestId, principal: grant.principal, expiresAt: grant.expiresAt };
   }
 
   async putSession(grant: SessionGrant) {
-    this.#set(`s${grant.requestId}`, { kind: 'session', grant }, grant.expiresAt, sizeOf(grant));
+    const held = { ...grant, loginId: grant.loginId?.toLowerCase() ?? null };
+    this.#set(
+      `s${grant.requestId}`,
+      { kind: 'session', grant: held },
+      grant.expiresAt,
+      sizeOf(held),
+    );
   }
 
   async touchSession(requestId: string, principal: string, now: number, expiresAt: number) {
     const grant = this.#live('s', requestId, now, 'session')?.grant;
     if (!grant || grant.principal !== principal) return false;
+    // Kept whole, its LoginId included.
     await this.putSession({ ...grant, expiresAt });
     return true;
   }
@@ -175,6 +188,7 @@ export class MemoryStore implements GatewayStore {
     const key = record.loginId.toLowerCase();
     const known = this.#logins.get(key);
     if (known && known.principal !== record.principal) return known.principal;
+    this.#deleted.delete(key);
     this.#logins.set(key, {
       ...record,
       loginId: key,
@@ -198,6 +212,51 @@ export class MemoryStore implements GatewayStore {
     return [...this.#logins.values()]
       .filter((login) => login.principal === principal)
       .sort((a, b) => b.lastUsedAt.getTime() - a.lastUsedAt.getTime());
+  }
+
+  async beginDeleteLogin(
+    loginId: string,
+    principal: string,
+    options: { now: number; leaseMs: number },
+  ): Promise<DeleteLease> {
+    const key = loginId.toLowerCase();
+    if (this.#logins.get(key)?.principal !== principal) return { status: 'none' };
+    const until = this.#deleting.get(key) ?? 0;
+    if (until > options.now) return { status: 'busy', untilMs: until };
+    this.#deleting.set(key, options.now + options.leaseMs);
+    return { status: 'open' };
+  }
+
+  async endDeleteLogin(loginId: string, principal: string) {
+    const key = loginId.toLowerCase();
+    if (this.#logins.get(key)?.principal === principal) this.#deleting.delete(key);
+  }
+
+  async forgetLogin(loginId: string, principal: string, _now: number) {
+    const key = loginId.toLowerCase();
+    if (this.#logins.get(key)?.principal !== principal) return false;
+    this.#logins.delete(key);
+    this.#deleting.delete(key);
+    this.#deleted.set(key, principal);
+    // A scan of every entry: deletions are rare, and entries hold no index by LoginId.
+    for (const [slotKey, slot] of this.#slots) {
+      const { value } = slot;
+      const owned =
+        (value.kind === 'session' &&
+          value.grant.principal === principal &&
+          value.grant.loginId === key) ||
+        (value.kind === 'round' &&
+          value.entry.round.principal === principal &&
+          value.entry.round.loginId?.toLowerCase() === key);
+      if (!owned) continue;
+      this.#remove(slotKey, slot);
+      if (value.kind === 'session') this.#delete(`p${value.grant.requestId}`);
+    }
+    return true;
+  }
+
+  async deletedLoginOwner(loginId: string) {
+    return this.#deleted.get(loginId.toLowerCase());
   }
 
   async getPendingDetail(requestId: string, now: number) {

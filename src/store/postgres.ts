@@ -7,6 +7,7 @@ import { ServiceUnavailableError } from '../errors.ts';
 import type { SecurityChallenge } from '../flinks/types.ts';
 import type {
   AnswerLease,
+  DeleteLease,
   GatewayStore,
   LoginRecord,
   MfaRound,
@@ -122,6 +123,8 @@ const CLAIM = `WITH claim AS (
     last_used_at = GREATEST(l.last_used_at, EXCLUDED.last_used_at)
   WHERE l.principal = EXCLUDED.principal
   RETURNING principal
+), lifted AS (
+  DELETE FROM gateway_deleted_logins d USING claim WHERE d.login_id = lower($1)
 )`;
 
 function claimValues(record: LoginRecord, now: number): unknown[] {
@@ -367,10 +370,12 @@ export class PostgresStore implements GatewayStore {
 
   async putSession(grant: SessionGrant) {
     await this.#query(
-      `INSERT INTO gateway_sessions (request_id, principal, expires_at) VALUES ($1, $2, $3)
+      `INSERT INTO gateway_sessions (request_id, principal, expires_at, login_id)
+       VALUES ($1, $2, $3, lower($4))
        ON CONFLICT (request_id) DO UPDATE SET
-         principal = EXCLUDED.principal, expires_at = EXCLUDED.expires_at`,
-      [grant.requestId, grant.principal, grant.expiresAt],
+         principal = EXCLUDED.principal, expires_at = EXCLUDED.expires_at,
+         login_id = EXCLUDED.login_id`,
+      [grant.requestId, grant.principal, grant.expiresAt, grant.loginId ?? null],
     );
   }
 
@@ -407,10 +412,11 @@ export class PostgresStore implements GatewayStore {
     // One statement, one commit: the claim, and the grant that depends on it.
     const { rows } = await this.#query<{ principal: string | null }>(
       `${CLAIM}, granted AS (
-         INSERT INTO gateway_sessions (request_id, principal, expires_at)
-         SELECT $7, $2, $8 WHERE NOT $9::boolean OR EXISTS (SELECT 1 FROM claim)
+         INSERT INTO gateway_sessions (request_id, principal, expires_at, login_id)
+         SELECT $7, $2, $8, lower($1) WHERE NOT $9::boolean OR EXISTS (SELECT 1 FROM claim)
          ON CONFLICT (request_id) DO UPDATE SET
-           principal = EXCLUDED.principal, expires_at = EXCLUDED.expires_at
+           principal = EXCLUDED.principal, expires_at = EXCLUDED.expires_at,
+           login_id = EXCLUDED.login_id
          RETURNING request_id
        )
        SELECT (SELECT principal FROM claim) AS principal, (SELECT count(*) FROM granted) AS granted`,
@@ -441,6 +447,77 @@ export class PostgresStore implements GatewayStore {
       connectedAt: row.connected_at,
       lastUsedAt: row.last_used_at,
     }));
+  }
+
+  async beginDeleteLogin(
+    loginId: string,
+    principal: string,
+    options: { now: number; leaseMs: number },
+  ): Promise<DeleteLease> {
+    // One statement: the row lock of the UPDATE lets one of concurrent deletions take the lease;
+    // the others re-read the row after it and find it taken.
+    const { rows } = await this.#query<{ taken: boolean; deleting_until: string }>(
+      `WITH target AS (
+         SELECT login_id, deleting_until FROM gateway_logins
+          WHERE login_id = lower($1) AND principal = $2
+          FOR UPDATE
+       ), taken AS (
+         UPDATE gateway_logins l SET deleting_until = $3::bigint + $4::bigint
+           FROM target
+          WHERE l.login_id = target.login_id AND target.deleting_until <= $3
+         RETURNING l.login_id
+       )
+       SELECT taken.login_id IS NOT NULL AS taken, target.deleting_until
+         FROM target LEFT JOIN taken ON true`,
+      [loginId, principal, options.now, options.leaseMs],
+    );
+    const row = rows[0];
+    if (!row) return { status: 'none' };
+    return row.taken ? { status: 'open' } : { status: 'busy', untilMs: Number(row.deleting_until) };
+  }
+
+  async endDeleteLogin(loginId: string, principal: string) {
+    await this.#query(
+      'UPDATE gateway_logins SET deleting_until = 0 WHERE login_id = lower($1) AND principal = $2',
+      [loginId, principal],
+    );
+  }
+
+  async forgetLogin(loginId: string, principal: string, now: number) {
+    // One statement, one commit: the record, the tombstone, and the principal's sessions (with
+    // their pending polls) and rounds on the LoginId.
+    const { rows } = await this.#query<{ forgotten: string }>(
+      `WITH forgotten AS (
+         DELETE FROM gateway_logins WHERE login_id = lower($1) AND principal = $2
+         RETURNING login_id
+       ), tombstone AS (
+         INSERT INTO gateway_deleted_logins (login_id, principal, deleted_at)
+         SELECT login_id, $2, $3 FROM forgotten
+         ON CONFLICT (login_id) DO UPDATE SET
+           principal = EXCLUDED.principal, deleted_at = EXCLUDED.deleted_at
+       ), sessions AS (
+         DELETE FROM gateway_sessions s USING forgotten
+          WHERE s.login_id = forgotten.login_id AND s.principal = $2
+         RETURNING s.request_id
+       ), pending AS (
+         DELETE FROM gateway_pending_details p USING sessions
+          WHERE p.request_id = sessions.request_id
+       ), rounds AS (
+         DELETE FROM gateway_mfa_rounds r USING forgotten
+          WHERE lower(r.login_id) = forgotten.login_id AND r.principal = $2
+       )
+       SELECT count(*) AS forgotten FROM forgotten`,
+      [loginId, principal, new Date(now)],
+    );
+    return Number(rows[0]?.forgotten ?? 0) > 0;
+  }
+
+  async deletedLoginOwner(loginId: string) {
+    const { rows } = await this.#query<{ principal: string }>(
+      'SELECT principal FROM gateway_deleted_logins WHERE login_id = lower($1)',
+      [loginId],
+    );
+    return rows[0]?.principal;
   }
 
   async getPendingDetail(requestId: string, now: number) {

@@ -241,6 +241,113 @@ describe.each(stores)('%s (the GatewayStore contract)', (_name, storeOf) => {
     expect(await store.logins('bob')).toEqual([]);
   });
 
+  it('lets exactly one of concurrent deletions of a LoginId take the lease, and only its owner', async () => {
+    const loginId = randomUUID();
+    const record = {
+      loginId,
+      principal: 'alice',
+      institution: null,
+      username: null,
+      lastRefresh: null,
+    };
+    await store.claimLogin(record, T);
+    const options = { now: T, leaseMs: 60_000 };
+    expect(await store.beginDeleteLogin(loginId, 'mallory', options)).toEqual({ status: 'none' });
+    expect(await store.beginDeleteLogin(randomUUID(), 'alice', options)).toEqual({
+      status: 'none',
+    });
+    const leases = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        store.beginDeleteLogin(loginId.toUpperCase(), 'alice', options),
+      ),
+    );
+    expect(leases.filter((lease) => lease.status === 'open')).toHaveLength(1);
+    expect(leases.filter((lease) => lease.status === 'busy')).toEqual(
+      Array(19).fill({ status: 'busy', untilMs: T + 60_000 }),
+    );
+    // Given back (Flinks refused), or run out: the next deletion may go.
+    await store.endDeleteLogin(loginId, 'mallory');
+    expect((await store.beginDeleteLogin(loginId, 'alice', options)).status).toBe('busy');
+    await store.endDeleteLogin(loginId, 'alice');
+    expect((await store.beginDeleteLogin(loginId, 'alice', options)).status).toBe('open');
+    const later = { now: T + 60_000, leaseMs: 60_000 };
+    expect((await store.beginDeleteLogin(loginId, 'alice', later)).status).toBe('open');
+    expect(await store.loginOwner(loginId)).toBe('alice');
+  });
+
+  it('forgets a deleted LoginId with its owner’s sessions and rounds on it, and keeps a tombstone', async () => {
+    const loginId = randomUUID();
+    const other = randomUUID();
+    const principal = `deleter-${randomUUID()}`;
+    const record = (id: string) => ({
+      loginId: id,
+      principal,
+      institution: 'FlinksCapital',
+      username: 'Greatday',
+      lastRefresh: null,
+    });
+    const grant = (owner: string, login: string | null) => ({
+      requestId: randomUUID(),
+      principal: owner,
+      loginId: login,
+      expiresAt: T + 60_000,
+    });
+    const settled = grant(principal, loginId);
+    await store.settleSuccess(record(loginId), settled, { ownerOnly: true, now: T });
+    await store.claimLogin(record(other), T + 1_000);
+    const cached = grant(principal, loginId.toUpperCase());
+    const otherSession = grant(principal, other);
+    const credentialsOfBob = grant('bob', loginId);
+    for (const session of [cached, otherSession, credentialsOfBob]) await store.putSession(session);
+    await store.putPendingDetail(cached.requestId, '{"days":"Days90"}', T + 60_000);
+    const round = newRound({ principal, loginId: loginId.toUpperCase() });
+    const otherRound = newRound({ principal, loginId: other });
+    await store.putRound(round);
+    await store.putRound(otherRound);
+
+    expect(await store.forgetLogin(loginId, 'mallory', T + 2_000)).toBe(false);
+    expect(await store.deletedLoginOwner(loginId)).toBeUndefined();
+    expect(await store.forgetLogin(loginId.toUpperCase(), principal, T + 2_000)).toBe(true);
+
+    expect(await store.loginOwner(loginId)).toBeUndefined();
+    expect(await store.deletedLoginOwner(loginId)).toBe(principal);
+    expect(await store.deletedLoginOwner(loginId.toUpperCase())).toBe(principal);
+    expect((await store.logins(principal)).map((login) => login.loginId)).toEqual([other]);
+    expect(await store.getSession(settled.requestId, T)).toBeUndefined();
+    expect(await store.getSession(cached.requestId, T)).toBeUndefined();
+    expect(await store.getPendingDetail(cached.requestId, T)).toBeUndefined();
+    expect(await store.getRound(round.requestId, T)).toBeUndefined();
+    // The rest stays: another LoginId's, and another principal's session (theirs to lose at Flinks).
+    expect(await store.getSession(otherSession.requestId, T)).toMatchObject({ principal });
+    expect(await store.getSession(credentialsOfBob.requestId, T)).toMatchObject({
+      principal: 'bob',
+    });
+    expect(await store.getRound(otherRound.requestId, T)).toMatchObject({ loginId: other });
+    // Forgetting twice changes nothing.
+    expect(await store.forgetLogin(loginId, principal, T + 3_000)).toBe(false);
+    expect(await store.deletedLoginOwner(loginId)).toBe(principal);
+  });
+
+  it('lifts a tombstone when Flinks proves the LoginId exists again', async () => {
+    const loginId = randomUUID();
+    const record = (principal: string) => ({
+      loginId,
+      principal,
+      institution: null,
+      username: null,
+      lastRefresh: null,
+    });
+    await store.claimLogin(record('alice'), T);
+    await store.forgetLogin(loginId, 'alice', T + 1_000);
+    expect(await store.deletedLoginOwner(loginId)).toBe('alice');
+    const grant = { requestId: randomUUID(), principal: 'bob', loginId, expiresAt: T + 60_000 };
+    expect(
+      await store.settleSuccess(record('bob'), grant, { ownerOnly: false, now: T + 2_000 }),
+    ).toBe('bob');
+    expect(await store.deletedLoginOwner(loginId)).toBeUndefined();
+    expect(await store.loginOwner(loginId)).toBe('bob');
+  });
+
   it('remembers a pending account-detail poll until it expires or is done', async () => {
     const requestId = randomUUID();
     expect(await store.getPendingDetail(requestId, T)).toBeUndefined();
@@ -317,7 +424,10 @@ describe('PostgresStore', () => {
       const { rows } = await (stores[0] as PostgresStore).pool.query(
         'SELECT version, name FROM gateway_schema_migrations',
       );
-      expect(rows).toEqual([{ version: 1, name: '0001_shared_state.sql' }]);
+      expect(rows).toEqual([
+        { version: 1, name: '0001_shared_state.sql' },
+        { version: 2, name: '0002_login_lifecycle.sql' },
+      ]);
       expect(await migrate((stores[1] as PostgresStore).pool)).toEqual([]);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
