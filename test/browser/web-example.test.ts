@@ -15,6 +15,8 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
   let outDir: string;
   let gateway: ListeningGateway;
   let browser: Browser;
+  // The simulator's clock, moved on to end CARD_IN_USE (it lasts a minute here) when a test says.
+  let skewMs = 0;
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'web-example-'));
     await build({
@@ -24,7 +26,10 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
     });
     // The gateway's own server serves the built page, so the page calls /graphql on its origin.
     [gateway, browser] = await Promise.all([
-      startListeningGateway({ staticDir: outDir }),
+      startListeningGateway({
+        staticDir: outDir,
+        simulator: { now: () => Date.now() + skewMs, cardInUseMs: 60_000 },
+      }),
       launchChromium(),
     ]);
   }, 60_000);
@@ -39,7 +44,7 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
     await page.goto(gateway.origin);
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('Password').fill('Everyday');
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
     return page;
   }
 
@@ -80,6 +85,7 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
       'Your bank is connected',
       'FlinksCapital is connected.',
       `Login ${simulatorLoginId('mfa_image')}`,
+      'Your bank connections',
     ]);
   }, 60_000);
 
@@ -169,6 +175,50 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.innerText()).toBe('The login is not valid for this institution.');
-    expect(await page.getByRole('button', { name: 'Connect' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Connect', exact: true }).isVisible()).toBe(true);
+  }, 60_000);
+
+  it('lists the bank connections and disconnects one: busy right after connecting, then deleted', async () => {
+    const page = await logIn('greatday_nomfa');
+    await page.getByRole('heading', { name: 'Your bank is connected' }).waitFor();
+    await page.getByRole('button', { name: 'Your bank connections' }).click();
+
+    await page.getByRole('heading', { name: 'Your bank connections' }).waitFor();
+    // The page's caller is the development principal, who connected the other tests' banks too.
+    const item = page.locator('.connection', { hasText: 'greatday_nomfa' });
+    expect(await item.locator('strong').innerText()).toBe('FlinksCapital · greatday_nomfa');
+    const disconnect = page.getByRole('button', {
+      name: 'Disconnect FlinksCapital · greatday_nomfa',
+    });
+
+    // Flinks still processes the account right after an authorize: CARD_IN_USE, with the wait.
+    const deletes = gateway.simulator.countCalls('DeleteCard');
+    await disconnect.click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toBe(
+      'Your bank is still processing this connection. Try again in a few seconds. (retry after 5 s)',
+    );
+    expect(gateway.simulator.countCalls('DeleteCard')).toBe(deletes + 1);
+    expect(await item.count()).toBe(1);
+    await page.screenshot({ path: `${TEST_OUTPUT}web-connections-busy.png`, fullPage: true });
+
+    skewMs += 60_000;
+    await disconnect.click();
+    const status = page.getByRole('status');
+    await status.waitFor();
+    expect(await status.innerText()).toBe(
+      'FlinksCapital · greatday_nomfa is disconnected. Its data was deleted.',
+    );
+    expect(gateway.simulator.countCalls('DeleteCard')).toBe(deletes + 2);
+    expect(await item.count()).toBe(0);
+    await page.screenshot({ path: `${TEST_OUTPUT}web-connections-deleted.png`, fullPage: true });
+
+    // Read again from the gateway after a reload, it stays gone.
+    await page.reload();
+    await page.getByRole('button', { name: 'Your bank connections' }).click();
+    await page.getByRole('heading', { name: 'Your bank connections' }).waitFor();
+    expect(await item.count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Disconnect / }).count()).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import {
   SIMULATOR_API_KEY,
   SIMULATOR_CUSTOMER_ID,
   SIMULATOR_SECRET_KEY,
+  type SimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.ts';
 
@@ -34,9 +35,13 @@ const CONTENT_TYPES: Record<string, string> = {
  * it. With `staticDir`, every path but /graphql is a file of that folder (a built page).
  */
 export async function startListeningGateway(
-  options: { gateway?: Partial<GatewayOptions>; staticDir?: string } = {},
+  options: {
+    gateway?: Partial<GatewayOptions>;
+    staticDir?: string;
+    simulator?: SimulatorOptions;
+  } = {},
 ): Promise<ListeningGateway> {
-  const running = await startSimulator();
+  const running = await startSimulator(options.simulator);
   const logger = createLogger('silent');
   const flinks = new FlinksClient({
     baseUrl: running.url,

@@ -3,6 +3,9 @@ import {
   AnswerMfaDocument,
   AuthorizeDocument,
   type AuthorizeResultFieldsFragment,
+  DeleteLoginDocument,
+  type DeleteLoginResultFieldsFragment,
+  LoginsDocument,
   type SecurityResponseInput,
 } from '../../../src/generated/graphql.ts';
 
@@ -15,11 +18,15 @@ const url =
 const client = new Client({
   url,
   exchanges: [cacheExchange, fetchExchange],
+  // urql sends short queries as GET by default; the gateway refuses a GET without a CSRF header
+  // (a simple request a cross-site page could make), so every operation is a JSON POST.
+  preferGetMethod: false,
   // Your app's token for the gateway (AUTH_JWT_SECRET / AUTH_JWKS_URL), e.g.:
   // fetchOptions: () => ({ headers: { authorization: `Bearer ${token}` } }),
 });
 
 export type Result = AuthorizeResultFieldsFragment;
+export type DeleteResult = DeleteLoginResultFieldsFragment;
 
 /** Errors a person cannot act on (network down, the gateway's own bug) are thrown. */
 async function run<T>(promise: Promise<{ data?: T; error?: Error }>): Promise<T> {
@@ -42,4 +49,18 @@ export async function answerMfa(requestId: string, responses: SecurityResponseIn
     client.mutation(AnswerMfaDocument, { input: { requestId, responses } }).toPromise(),
   );
   return data.answerMfa;
+}
+
+/** The caller's bank connections, read from the gateway each time (never from urql's cache). */
+export async function connections() {
+  const data = await run(
+    client.query(LoginsDocument, {}, { requestPolicy: 'network-only' }).toPromise(),
+  );
+  return data.logins;
+}
+
+/** Disconnects a bank: Flinks deletes the LoginId and its data. */
+export async function disconnect(loginId: string) {
+  const data = await run(client.mutation(DeleteLoginDocument, { input: { loginId } }).toPromise());
+  return data.deleteLogin;
 }

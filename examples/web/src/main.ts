@@ -1,6 +1,13 @@
 import type { SecurityChallengeFieldsFragment as Challenge } from '../../../src/generated/graphql.ts';
 import { challengeField } from './challenge.ts';
-import { answerMfa, logIn, type Result } from './client.ts';
+import {
+  answerMfa,
+  connections,
+  type DeleteResult,
+  disconnect,
+  logIn,
+  type Result,
+} from './client.ts';
 import { h } from './dom.ts';
 import './style.css';
 
@@ -31,7 +38,92 @@ function screen(
     h('h1', {}, title),
     ...(error ? [h('p', { role: 'alert' }, error)] : []),
     form,
+    connectionsButton(),
   );
+}
+
+function connectionsButton(): HTMLButtonElement {
+  return h(
+    'button',
+    { type: 'button', class: 'secondary', onclick: () => void bankConnections() },
+    'Your bank connections',
+  );
+}
+
+const dateTime = new Intl.DateTimeFormat('en-CA', { dateStyle: 'medium', timeStyle: 'short' });
+
+/**
+ * The caller's bank connections (`logins`), each with a Disconnect button (`deleteLogin`). A
+ * notice says what the last disconnect did: done, or why not (CARD_IN_USE: wait and try again).
+ */
+async function bankConnections(notice?: { text: string; alert: boolean }): Promise<void> {
+  let logins: Awaited<ReturnType<typeof connections>>;
+  try {
+    logins = await connections();
+  } catch {
+    credentials('We could not reach the server. Check your connection and try again.');
+    return;
+  }
+  const items = logins.map((login) => {
+    const name = [login.institution, login.username].filter(Boolean).join(' · ');
+    const button = h(
+      'button',
+      { type: 'button', 'aria-label': `Disconnect ${name}` },
+      'Disconnect',
+    );
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      button.textContent = 'Disconnecting…';
+      try {
+        await bankConnections(disconnected(await disconnect(login.loginId), name));
+      } catch {
+        await bankConnections({
+          text: 'We could not reach the server. Check your connection and try again.',
+          alert: true,
+        });
+      }
+    });
+    return h(
+      'li',
+      { class: 'connection' },
+      h('strong', {}, name),
+      h('span', { class: 'hint' }, `Last used ${dateTime.format(new Date(login.lastUsedAt))}`),
+      button,
+    );
+  });
+  app.replaceChildren(
+    h('h1', {}, 'Your bank connections'),
+    ...(notice ? [h('p', { role: notice.alert ? 'alert' : 'status' }, notice.text)] : []),
+    items.length > 0
+      ? h('ul', { class: 'connections' }, ...items)
+      : h('p', {}, 'No bank is connected.'),
+    h('button', { type: 'button', onclick: () => credentials() }, 'Connect a bank'),
+  );
+}
+
+/** What a disconnect did, in the person's terms, by `__typename`. */
+function disconnected(result: DeleteResult, name: string): { text: string; alert: boolean } {
+  switch (result.__typename) {
+    case 'LoginDeleted':
+      return { text: `${name} is disconnected. Its data was deleted.`, alert: false };
+    case 'SessionBusyError':
+    case 'InstitutionUnavailableError':
+    case 'RateLimitedError':
+    case 'ServiceUnavailableError':
+      return {
+        text:
+          result.retryAfterSeconds == null
+            ? result.message
+            : `${result.message} (retry after ${result.retryAfterSeconds} s)`,
+        alert: true,
+      };
+    case 'LoginNotFoundError':
+    case 'InvalidInputError':
+    case 'UpstreamError':
+      return { text: result.message, alert: true };
+    default:
+      return result satisfies never;
+  }
 }
 
 function credentials(error?: string): void {
@@ -96,6 +188,7 @@ function success(result: Extract<Result, { __typename: 'AuthorizeSuccess' }>): v
     h('h1', {}, 'Your bank is connected'),
     h('p', {}, `${result.institutionName ?? result.institution} is connected.`),
     h('p', { class: 'hint' }, `Login ${result.login.id}`),
+    connectionsButton(),
   );
 }
 
