@@ -35,7 +35,11 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    [gateway, browser] = await Promise.all([startListeningGateway(), launchChromium()]);
+    // No CARD_IN_USE window: the README's DeleteLogin runs right after its cached authorize.
+    [gateway, browser] = await Promise.all([
+      startListeningGateway({ simulator: { cardInUseMs: 0 } }),
+      launchChromium(),
+    ]);
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
       origin: gateway.origin,
     });
@@ -181,7 +185,7 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
     expect(problems).toEqual([]);
   }, 120_000);
   it('runs every GraphQL example of the README, as the README says, without an error', async () => {
-    const [live, answer, cached, accounts, ...rest] = README_EXAMPLES;
+    const [live, answer, cached, accounts, logins, deleteLogin, ...rest] = README_EXAMPLES;
     expect(rest).toEqual([]);
 
     await newTab();
@@ -217,6 +221,23 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
       __typename: 'AuthorizeSuccess',
       accountsDetail: { __typename: 'AccountsDetail' },
     });
+
+    const listed = async () => {
+      await newTab();
+      await paste(logins as string);
+      return ((await run(null)).logins as Json[]).map((login) => login.loginId);
+    };
+    const cachedLoginId = '534dfb34-7ed7-4f7b-a318-84150425914d';
+    expect(await listed()).toEqual(
+      expect.arrayContaining([cachedLoginId, 'd0f266bb-8346-452a-631c-08d9e68f0c2b']),
+    );
+    await newTab();
+    await paste(deleteLogin as string);
+    expect((await run(null)).deleteLogin).toEqual({
+      __typename: 'LoginDeleted',
+      loginId: cachedLoginId,
+    });
+    expect(await listed()).not.toContain(cachedLoginId);
     expect(problems).toEqual([]);
   }, 120_000);
 });
