@@ -420,6 +420,7 @@ describe('two replicas on one PostgreSQL', { timeout: 120_000 }, () => {
   it('keep no password, answer, token or key in any table or log line', async () => {
     const tables = await dumpTables(databaseUrl);
     expect(Object.keys(tables)).toEqual([
+      'gateway_deleted_logins',
       'gateway_logins',
       'gateway_mfa_rounds',
       'gateway_pending_details',

@@ -189,10 +189,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       await rm(dir, { recursive: true, force: true });
     },
     async freeze() {
-      for (const pid of await processes()) process.kill(pid, 'SIGSTOP');
+      for (const pid of await processes()) signal(pid, 'SIGSTOP');
     },
     async thaw() {
-      for (const pid of await processes()) process.kill(pid, 'SIGCONT');
+      for (const pid of await processes()) signal(pid, 'SIGCONT');
     },
     async cpuUs() {
       const postmaster = await postmasterPid();
@@ -268,4 +268,13 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Sends `name` to `pid`; a process that exited since it was listed (a backend ending) is skipped. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ESRCH') throw error;
+  }
 }
