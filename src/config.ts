@@ -38,6 +38,10 @@ export interface Config {
     waitMs: number;
     /** Pause between two polls of pending account data. */
     pollIntervalMs: number;
+    /** Longest a deferred (`@defer`) accountsDetail waits for Flinks, after the first payload. */
+    deferWaitMs: number;
+    /** Pause between two polls of Flinks' Async endpoint during a deferred wait. */
+    deferPollIntervalMs: number;
   };
   auth: {
     jwtSecret: string | null;
@@ -167,6 +171,9 @@ const Env = z.object({
   HTTP_REQUEST_TIMEOUT_MS: integer(100, 600_000, 20_000),
   DATA_WAIT_MS: integer(0, 120_000, 5_000),
   DATA_POLL_INTERVAL_MS: integer(100, 60_000, 1_000),
+  // Flinks: poll the Async endpoint every 10 s, give up after 30 minutes (FACTS.md, Lifetimes).
+  DATA_DEFER_WAIT_MS: integer(0, 30 * 60_000, 5 * 60_000),
+  DATA_DEFER_POLL_INTERVAL_MS: integer(100, 60_000, 10_000),
   AUTH_JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters (HS256)')),
   AUTH_JWKS_URL: optional(httpUrl),
   AUTH_ISSUER: optional(z.string().min(1)),
@@ -289,7 +296,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     },
-    data: { waitMs: e.DATA_WAIT_MS, pollIntervalMs: e.DATA_POLL_INTERVAL_MS },
+    data: {
+      waitMs: e.DATA_WAIT_MS,
+      pollIntervalMs: e.DATA_POLL_INTERVAL_MS,
+      deferWaitMs: e.DATA_DEFER_WAIT_MS,
+      deferPollIntervalMs: e.DATA_DEFER_POLL_INTERVAL_MS,
+    },
     auth: {
       jwtSecret: e.AUTH_JWT_SECRET ?? null,
       jwksUrl: e.AUTH_JWKS_URL ?? null,

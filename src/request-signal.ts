@@ -1,4 +1,4 @@
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 /**
  * One AbortSignal per GraphQL request, owned by the gateway: aborted when the client goes away
@@ -12,12 +12,21 @@ import type { Plugin } from 'graphql-yoga';
 export interface RequestSignals {
   /** The signal of `request`, made on first use; the same object on every later call. */
   signalOf(request: Request): AbortSignal;
-  /** Clears the request's timer and listener once its response is made. */
+  /**
+   * Clears the request's timer and listener once its response is made, or, for an incremental
+   * response (`@defer`, `@stream`), once its last payload is: the deferred parts still run
+   * within the deadline and stop when the client goes away.
+   */
   plugin: Plugin;
 }
 
 export function createRequestSignals(deadlineMs: number): RequestSignals {
   const open = new WeakMap<Request, RequestSignal>();
+  const streaming = new WeakSet<Request>();
+  const release = (request: Request) => {
+    open.get(request)?.release();
+    open.delete(request);
+  };
 
   return {
     signalOf(request) {
@@ -29,9 +38,22 @@ export function createRequestSignals(deadlineMs: number): RequestSignals {
       return entry.signal;
     },
     plugin: {
+      onExecute({ args }) {
+        const request = (args.contextValue as { request?: Request }).request;
+        return {
+          onExecuteDone({ result }) {
+            if (!request || !isAsyncIterable(result)) return;
+            streaming.add(request);
+            return {
+              onEnd() {
+                release(request);
+              },
+            };
+          },
+        };
+      },
       onResponse({ request }) {
-        open.get(request)?.release();
-        open.delete(request);
+        if (!streaming.has(request)) release(request);
       },
     },
   };

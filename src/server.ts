@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Tracer } from '@opentelemetry/api';
 import { type DocumentNode, Kind } from 'graphql';
@@ -25,6 +26,7 @@ import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import type { BreakerState } from './flinks/resilience.ts';
 import { GRAPHIQL_DEFAULT_QUERY, renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
+import { useIncrementalLimit } from './incremental-limit.ts';
 import { LoginService, type LoginServiceOptions } from './logins/service.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { useNoEcho } from './no-echo.ts';
@@ -45,6 +47,8 @@ export const LIMITS = {
   maxDirectives: 20,
   /** graphql-armor's static cost (depth-weighted); the heaviest legitimate operation is ~20,000. */
   maxCost: 50_000,
+  /** Uses of `@defer` and `@stream` per operation (fragment spreads expanded). */
+  maxIncremental: 5,
 } as const;
 
 export interface GatewayOptions
@@ -56,6 +60,10 @@ export interface GatewayOptions
   dataWaitMs?: number;
   /** Pause between polls of pending account data; 1 s by default. */
   dataPollIntervalMs?: number;
+  /** Longest a deferred accountsDetail waits for pending data; 5 minutes by default. */
+  dataDeferWaitMs?: number;
+  /** Pause between polls during a deferred wait; 10 s by default, as Flinks asks. */
+  dataDeferPollIntervalMs?: number;
   /**
    * Signs statement download links. Instances that share it serve each other's links; by default
    * a random key, so links work only on the instance that made them.
@@ -77,6 +85,8 @@ export interface GatewayDeps {
   tracer?: Tracer;
   /** True once the process is shutting down: /readiness then answers 503. */
   draining?: () => boolean;
+  /** Aborted when the process shuts down: deferred waits end at once with DataPending. */
+  stopping?: AbortSignal;
   /** Where shared state lives; a MemoryStore (one process) by default. */
   store?: GatewayStore;
   /** Replaces the authentication built from `options.auth` (tests). */
@@ -122,6 +132,8 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
     limiter,
     waitMs: options.dataWaitMs ?? 5_000,
     pollIntervalMs: options.dataPollIntervalMs ?? 1_000,
+    deferWaitMs: options.dataDeferWaitMs ?? 5 * 60_000,
+    deferPollIntervalMs: options.dataDeferPollIntervalMs ?? 10_000,
     now: deps.now,
   });
   const principals = new WeakMap<Request, string>();
@@ -204,6 +216,10 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
         costLimit: { maxCost: LIMITS.maxCost },
         blockFieldSuggestion: { enabled: options.production },
       }),
+      // @defer and @stream over multipart/mixed (and text/event-stream), on graphql 16 through
+      // Yoga's executor; the limits above apply to deferred fragments as to the rest.
+      useDeferStream(),
+      useIncrementalLimit(LIMITS.maxIncremental),
       ...(options.production ? [useDisableIntrospection()] : []),
       ...(options.trustedDocuments ? [useTrustedDocuments()] : []),
     ],
@@ -215,7 +231,12 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
         principal,
         authorize,
         logins,
-        data: data.forRequest(principal, signal),
+        // Deferred waits outlive the deadline: they end on the client's own signal, their own
+        // limit, or shutdown.
+        data: data.forRequest(principal, signal, {
+          client: request.signal,
+          stopping: deps.stopping,
+        }),
         logger,
         metrics: metrics ?? null,
         signal,

@@ -53,6 +53,8 @@ export function gatewayOptions(config: Config, secretKey: string): GatewayOption
     trustedDocuments: config.trustedDocuments,
     dataWaitMs: config.data.waitMs,
     dataPollIntervalMs: config.data.pollIntervalMs,
+    dataDeferWaitMs: config.data.deferWaitMs,
+    dataDeferPollIntervalMs: config.data.deferPollIntervalMs,
     requestDeadlineMs: config.requestDeadlineMs,
     // Derived, not random, so every instance with the same secret serves the others' links.
     statementLinkKey: createHmac('sha256', secretKey).update('statement download links').digest(),
@@ -117,12 +119,14 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   metrics.watch(flinks);
   let draining = false;
+  const stopping = new AbortController();
   const gateway = createGateway(gatewayOptions(config, secretKey), {
     flinks,
     logger,
     metrics,
     tracer: tracing?.tracer,
     draining: () => draining,
+    stopping: stopping.signal,
     store,
   });
   const inFlight = new Set<ServerResponse>();
@@ -177,6 +181,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     simulatorUrl: simulator?.url ?? null,
     async close() {
       draining = true;
+      // Deferred waits answer DataPending now, so that their responses end within the grace.
+      stopping.abort(new DOMException('The gateway is shutting down.', 'AbortError'));
       // Answers still to come close their connection instead of keeping it alive.
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -17,7 +17,12 @@ describe('loadConfig', () => {
       },
       requestDeadlineMs: 130_000,
       shutdownGraceMs: 25_000,
-      data: { waitMs: 5_000, pollIntervalMs: 1_000 },
+      data: {
+        waitMs: 5_000,
+        pollIntervalMs: 1_000,
+        deferWaitMs: 300_000,
+        deferPollIntervalMs: 10_000,
+      },
       rateLimitPerMinute: 600,
       corsOrigins: ['*'],
       trustedDocuments: false,

@@ -58,7 +58,22 @@ export interface DataServiceOptions {
   waitMs: number;
   /** Pause between two polls of pending data. */
   pollIntervalMs: number;
+  /**
+   * Longest a deferred accountsDetail (one under `@defer`) waits for pending data: its response
+   * has already started, so the wait holds no client on a blank screen. `waitMs` when absent.
+   */
+  deferWaitMs?: number;
+  /** Pause between two polls during a deferred wait; `pollIntervalMs` when absent. */
+  deferPollIntervalMs?: number;
   now?: () => number;
+}
+
+/** What ends a deferred wait besides its own limit. */
+export interface BackgroundSignals {
+  /** The HTTP client went away (the adapter's `request.signal`): nothing more is sent upstream. */
+  client: AbortSignal;
+  /** The gateway is shutting down: the wait ends at once with DataPending, resumable elsewhere. */
+  stopping?: AbortSignal | undefined;
 }
 
 /**
@@ -73,6 +88,8 @@ export class DataService {
   readonly limiter: RateLimiter | null;
   readonly waitMs: number;
   readonly pollIntervalMs: number;
+  readonly deferWaitMs: number;
+  readonly deferPollIntervalMs: number;
   readonly now: () => number;
 
   constructor(options: DataServiceOptions) {
@@ -82,12 +99,18 @@ export class DataService {
     this.limiter = options.limiter ?? null;
     this.waitMs = options.waitMs;
     this.pollIntervalMs = options.pollIntervalMs;
+    this.deferWaitMs = options.deferWaitMs ?? options.waitMs;
+    this.deferPollIntervalMs = options.deferPollIntervalMs ?? options.pollIntervalMs;
     this.now = options.now ?? Date.now;
   }
 
-  /** The data of one GraphQL request: one upstream call per distinct piece of data. */
-  forRequest(principal: string, signal: AbortSignal): SessionData {
-    return new SessionData(this, principal, signal);
+  /**
+   * The data of one GraphQL request: one upstream call per distinct piece of data. `signal` ends
+   * the request's work (deadline, client gone); `background` ends deferred waits, which outlive
+   * the deadline (no deferred wait is possible without it).
+   */
+  forRequest(principal: string, signal: AbortSignal, background?: BackgroundSignals): SessionData {
+    return new SessionData(this, principal, signal, background ?? null);
   }
 
   /** The PDF a download link names, if the link is valid, unexpired and its owner's. */
@@ -166,6 +189,18 @@ function loader<K, V>(load: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => str
 }
 
 const byRequestAndOptions = ([id, options]: [string, object]) => keyOf(id, options);
+const byRequestOptionsAndMode = ([id, options, deferred]: [string, object, boolean]) =>
+  `${keyOf(id, options)} ${deferred ? 'deferred' : 'now'}`;
+
+/** How one accountsDetail read waits for pending data. */
+interface Wait {
+  /** Passed to every upstream call. */
+  signal: AbortSignal;
+  /** Ends the pauses between polls early: the caller went away or the gateway is stopping. */
+  pause: AbortSignal;
+  waitMs: number;
+  pollIntervalMs: number;
+}
 
 /**
  * Per GraphQL request: DataLoaders keyed by (RequestId, endpoint, options), each made the first
@@ -175,15 +210,26 @@ export class SessionData {
   readonly #service: DataService;
   readonly #principal: string;
   readonly #signal: AbortSignal;
+  readonly #background: BackgroundSignals | null;
   #grants?: DataLoader<string, void, string>;
   #summaries?: DataLoader<string, AccountsView, string>;
-  #details?: DataLoader<[string, AccountsDetailOptions], AccountsView | PendingView, string>;
+  #details?: DataLoader<
+    [string, AccountsDetailOptions, boolean],
+    AccountsView | PendingView,
+    string
+  >;
   #statements?: DataLoader<[string, StatementsOptions], StatementsView | PendingView, string>;
 
-  constructor(service: DataService, principal: string, signal: AbortSignal) {
+  constructor(
+    service: DataService,
+    principal: string,
+    signal: AbortSignal,
+    background: BackgroundSignals | null,
+  ) {
     this.#service = service;
     this.#principal = principal;
     this.#signal = signal;
+    this.#background = background;
   }
 
   /** Throws SessionExpiredError unless the RequestId is an open session of this principal. */
@@ -197,15 +243,26 @@ export class SessionData {
     return this.#summaries.load(requestId);
   }
 
+  /**
+   * With `deferred` (the field is under `@defer`: the response has started), pending data is
+   * waited for up to `deferWaitMs`, polled every `deferPollIntervalMs`, past the request's
+   * deadline; the wait ends early when the client goes away or the gateway stops.
+   */
   accountsDetail(
     requestId: string,
     input: AccountsDetailInput = {},
+    { deferred = false }: { deferred?: boolean } = {},
   ): Promise<AccountsView | PendingView> {
     this.#details ??= loader(
-      ([id, options]: [string, AccountsDetailOptions]) => this.#detail(id, options),
-      byRequestAndOptions,
+      ([id, options, inBackground]: [string, AccountsDetailOptions, boolean]) =>
+        this.#detail(id, options, inBackground),
+      byRequestOptionsAndMode,
     );
-    return this.#details.load([requestId, parseInput(DetailInput, input)]);
+    return this.#details.load([
+      requestId,
+      parseInput(DetailInput, input),
+      deferred && this.#background !== null,
+    ]);
   }
 
   statements(
@@ -244,22 +301,66 @@ export class SessionData {
   async #detail(
     requestId: string,
     options: AccountsDetailOptions,
+    deferred: boolean,
   ): Promise<AccountsView | PendingView> {
     await this.session(requestId);
-    // One read, however many polls of Flinks' Async endpoint it takes within DATA_WAIT_MS.
+    // One read, however many polls of Flinks' Async endpoint it takes within its wait.
     await this.#service.limiter?.take(this.#principal);
-    const { flinks, store, waitMs, pollIntervalMs, now } = this.#service;
+    const { waitMs, pollIntervalMs, deferWaitMs, deferPollIntervalMs } = this.#service;
+    const background = this.#background;
+    if (!deferred || !background) {
+      return this.#gather(requestId, options, {
+        signal: this.#signal,
+        pause: this.#signal,
+        waitMs,
+        pollIntervalMs,
+      });
+    }
+    // Not the request's signal: its deadline (REQUEST_DEADLINE_MS) bounds one answer, and this
+    // wait is meant to outlast it; the wait has its own limit. Listeners, not AbortSignal.any:
+    // see request-signal.ts for why `any` is refused the adapter's signal.
+    const gone = new AbortController();
+    const pause = new AbortController();
+    const onGone = () => {
+      gone.abort(background.client.reason);
+      pause.abort(background.client.reason);
+    };
+    const onStopping = () => pause.abort(background.stopping?.reason);
+    if (background.client.aborted) onGone();
+    else background.client.addEventListener('abort', onGone, { once: true });
+    if (background.stopping?.aborted) onStopping();
+    else background.stopping?.addEventListener('abort', onStopping, { once: true });
+    try {
+      return await this.#gather(requestId, options, {
+        signal: gone.signal,
+        pause: pause.signal,
+        waitMs: deferWaitMs,
+        pollIntervalMs: deferPollIntervalMs,
+      });
+    } finally {
+      background.client.removeEventListener('abort', onGone);
+      background.stopping?.removeEventListener('abort', onStopping);
+    }
+  }
+
+  async #gather(
+    requestId: string,
+    options: AccountsDetailOptions,
+    wait: Wait,
+  ): Promise<AccountsView | PendingView> {
+    const { flinks, store, now } = this.#service;
+    const { signal, pause, pollIntervalMs } = wait;
     const optionsKey = JSON.stringify(options);
     // Real elapsed time, not the injectable clock: this bounds how long the request waits.
-    const deadline = performance.now() + waitMs;
+    const deadline = performance.now() + wait.waitMs;
     // Flinks gathers one detail per RequestId, fetched from the Async endpoint: resume the one
     // under way rather than starting over; if what comes back was for other options, ask for ours.
     let gathering = await store.getPendingDetail(requestId, now());
-    const recorded = gathering !== undefined;
+    let recorded = gathering !== undefined;
     let result: Account[] | DataPending =
       gathering === undefined
-        ? await flinks.accountsDetail(requestId, options, this.#signal, this.#principal)
-        : await flinks.accountsDetailAsync(requestId, this.#signal, this.#principal);
+        ? await flinks.accountsDetail(requestId, options, signal, this.#principal)
+        : await flinks.accountsDetailAsync(requestId, signal, this.#principal);
     gathering ??= optionsKey;
     for (;;) {
       if (!('kind' in result)) {
@@ -268,15 +369,26 @@ export class SessionData {
           return { kind: 'detail', requestId, accounts: result };
         }
         gathering = optionsKey;
-        result = await flinks.accountsDetail(requestId, options, this.#signal, this.#principal);
+        result = await flinks.accountsDetail(requestId, options, signal, this.#principal);
         continue;
       }
-      if (performance.now() + pollIntervalMs > deadline) break;
-      await sleep(pollIntervalMs, undefined, { signal: this.#signal });
-      result = await flinks.accountsDetailAsync(requestId, this.#signal, this.#principal);
+      if (performance.now() + pollIntervalMs > deadline || pause.aborted) break;
+      if (pause !== signal && !recorded) {
+        // A long wait may end with the client gone: the next request resumes from the store.
+        await store.putPendingDetail(requestId, gathering, now() + SESSION_TTL_MS);
+        recorded = true;
+      }
+      try {
+        await sleep(pollIntervalMs, undefined, { signal: pause });
+      } catch (error) {
+        // The gateway is stopping: end now with DataPending; the client asks again elsewhere.
+        if (signal.aborted || pause === signal) throw error;
+        break;
+      }
+      result = await flinks.accountsDetailAsync(requestId, signal, this.#principal);
     }
     await store.putPendingDetail(requestId, gathering, now() + SESSION_TTL_MS);
-    return this.#pending(requestId, result);
+    return this.#pending(requestId, result, pollIntervalMs);
   }
 
   async #statementsOf(
@@ -311,11 +423,15 @@ export class SessionData {
     };
   }
 
-  #pending(requestId: string, pending: DataPending): PendingView {
+  #pending(
+    requestId: string,
+    pending: DataPending,
+    pollIntervalMs = this.#service.pollIntervalMs,
+  ): PendingView {
     return {
       ...pending,
       requestId,
-      retryAfterSeconds: Math.max(1, Math.ceil(this.#service.pollIntervalMs / 1000)),
+      retryAfterSeconds: Math.max(1, Math.ceil(pollIntervalMs / 1000)),
     };
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '../errors.ts';
 import type { Account, AccountHolder, Balance, Transaction } from '../flinks/types.ts';
 import { builder } from './builder.ts';
+import { isDeferred } from './deferred.ts';
 import { observed } from './observed.ts';
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -156,7 +157,10 @@ const TransactionEdge = builder.objectRef<Page['edges'][number]>('TransactionEdg
 const TransactionConnection = builder.objectRef<Page>('TransactionConnection').implement({
   description: 'A page of transactions, most recent first.',
   fields: (t) => ({
-    edges: t.expose('edges', { type: [TransactionEdge] }),
+    edges: t.expose('edges', {
+      type: [TransactionEdge],
+      description: 'May be asked for with `@stream`: the first `initialCount` come at once.',
+    }),
     pageInfo: t.field({ type: PageInfo, resolve: (page) => page }),
     totalCount: t.exposeInt('totalCount', { description: 'Transactions matching the filters.' }),
   }),
@@ -407,10 +411,14 @@ export const DataSession = builder.interfaceRef<{ requestId: string }>('DataSess
     accountsDetail: t.field({
       type: AccountsDetailResult,
       description:
-        'The accounts with transactions and the detail asked for. Flinks often needs time: the gateway waits briefly, then answers DataPending.',
+        'The accounts with transactions and the detail asked for. Flinks often needs time: the gateway waits briefly, then answers DataPending. Under `@defer` the rest of the response comes at once and this field follows in a later payload when Flinks has the data (the gateway keeps polling for minutes, `DATA_DEFER_WAIT_MS`), or DataPending after that wait.',
       args: { input: t.arg({ type: AccountsDetailInput }) },
-      resolve: (session, { input }, ctx) =>
-        observed(ctx, 'accountsDetail', ctx.data.accountsDetail(session.requestId, input ?? {})),
+      resolve: (session, { input }, ctx, info) =>
+        observed(
+          ctx,
+          'accountsDetail',
+          ctx.data.accountsDetail(session.requestId, input ?? {}, { deferred: isDeferred(info) }),
+        ),
     }),
     statements: t.field({
       type: StatementsResult,

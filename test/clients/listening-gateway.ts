@@ -39,6 +39,8 @@ export async function startListeningGateway(
     gateway?: Partial<GatewayOptions>;
     staticDir?: string;
     simulator?: SimulatorOptions;
+    /** Aborted to stand for the gateway's shutdown (deferred waits end with DataPending). */
+    stopping?: AbortSignal;
   } = {},
 ): Promise<ListeningGateway> {
   const running = await startSimulator(options.simulator);
@@ -57,7 +59,7 @@ export async function startListeningGateway(
       rateLimitPerMinute: 0,
       ...options.gateway,
     },
-    { flinks, logger },
+    { flinks, logger, stopping: options.stopping },
   );
   const { staticDir } = options;
   const server = createServer((request, response) => {

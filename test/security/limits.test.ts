@@ -165,3 +165,53 @@ describe('production', () => {
     }
   });
 });
+
+describe('@defer and @stream', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  const deferred = (times: number) =>
+    `query($r: ID!) { session(requestId: $r) { ... on Session { ${Array.from(
+      { length: times },
+      (_, i) => `... @defer(label: "d${i}") { requestId }`,
+    ).join(' ')} } } }`;
+
+  it('refuses more than five uses per operation before anything runs, fragment spreads counted each time', async () => {
+    const { status, body } = await gw.graphql(deferred(6), { r: 'x' });
+    expect(status).toBe(400);
+    expect(body).toEqual({
+      errors: [
+        {
+          message: 'The operation uses @defer and @stream more than 5 times; the limit is 5.',
+          locations: [{ line: 1, column: 1 }],
+          extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+        },
+      ],
+    });
+    const spreads = await gw.graphql(
+      `query($r: ID!) { session(requestId: $r) { ...A ...A } }
+       fragment A on SessionResult { ... on Session { ... @defer { requestId } ... @defer { requestId }
+         accountsSummary { ... on AccountsSummary { accounts { transactions { edges @stream { cursor } } } } } } }`,
+      { r: 'x' },
+    );
+    expect(spreads.body.errors?.[0]?.message).toBe(
+      'The operation uses @defer and @stream more than 5 times; the limit is 5.',
+    );
+  });
+
+  it('accepts five, and keeps the depth limit for what is deferred', async () => {
+    const { status } = await gw.graphql(deferred(5), { r: 'x' });
+    expect(status).toBe(200);
+    const deep = await gw.graphql(
+      `query($r: ID!) { session(requestId: $r) { ... on Session { ... @defer { accountsDetail { ... on AccountsDetail {
+        accounts { transactions { edges { node { debit { ... on Money { ... on Money { ... on Money { amount } } } } } } } } } } } } } }`,
+      { r: 'x' },
+    );
+    expect(deep.body.errors?.[0]?.message).toMatch(/depth limit of 12 exceeded/);
+  });
+});
