@@ -26,9 +26,11 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
     });
     // The gateway's own server serves the built page, so the page calls /graphql on its origin.
     [gateway, browser] = await Promise.all([
+      // Flinks' 10 s between polls of pending detail would only slow the accounts test down.
       startListeningGateway({
         staticDir: outDir,
         simulator: { now: () => Date.now() + skewMs, cardInUseMs: 60_000 },
+        gateway: { dataDeferPollIntervalMs: 100 },
       }),
       launchChromium(),
     ]);
@@ -81,12 +83,50 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
 
     await page.getByRole('heading', { name: 'Your bank is connected' }).waitFor();
     await page.screenshot({ path: `${TEST_OUTPUT}web-success.png`, fullPage: true });
-    expect((await page.locator('main').innerText()).split(/\n+/)).toEqual([
+    expect((await page.locator('main').innerText()).split(/\n+/).slice(0, 4)).toEqual([
       'Your bank is connected',
       'FlinksCapital is connected.',
       `Login ${simulatorLoginId('mfa_image')}`,
       'Your bank connections',
     ]);
+  }, 60_000);
+
+  it('shows Greatday’s accounts at once, then the transactions Flinks prepared, from one request', async () => {
+    const graphqlRequests: string[] = [];
+    const page = await logIn('Greatday');
+    page.on('request', (request) => {
+      if (request.url().endsWith('/graphql')) graphqlRequests.push(request.postData() ?? '');
+    });
+    await page.getByRole('group', { name: 'What city were you born in?' }).waitFor();
+    await page.getByLabel('Your answer').fill('Montreal');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('group', { name: 'What shape do people like most?' }).waitFor();
+    await page.getByLabel('Your answer').fill('Triangle');
+    await page.getByRole('button', { name: 'Continue' }).click();
+
+    // Greatday's first GetAccountsDetail is 202 for detailDelayMs (1.5 s): the accounts are
+    // drawn while the transactions are still on their way.
+    const accounts = page.getByRole('list', { name: 'Accounts' });
+    await page.getByText('Your transactions are on their way…').waitFor();
+    const titles = await accounts.locator(':scope > li > strong').allInnerTexts();
+    expect(titles.length).toBeGreaterThan(0);
+    expect(await page.getByRole('list', { name: /^Transactions of / }).count()).toBe(0);
+    await page.screenshot({ path: `${TEST_OUTPUT}web-accounts-first.png`, fullPage: true });
+
+    await page.getByText('All transactions loaded.').waitFor({
+      timeout: 30_000,
+    });
+    const lists = page.getByRole('list', { name: /^Transactions of / });
+    expect(await lists.count()).toBeGreaterThan(0);
+    const counts = await lists.evaluateAll((uls) => uls.map((ul) => ul.children.length));
+    // @stream(initialCount: 5): the rest of each page of 20 came in later payloads.
+    expect(Math.max(...counts)).toBe(20);
+    await page.screenshot({ path: `${TEST_OUTPUT}web-accounts-transactions.png`, fullPage: true });
+    // One request for the accounts and their transactions: no polling.
+    expect(graphqlRequests.filter((body) => body.includes('SessionAccountsDeferred'))).toHaveLength(
+      1,
+    );
+    expect(graphqlRequests.filter((body) => body.includes('accountsDetail'))).toHaveLength(1);
   }, 60_000);
 
   it('walks mfa_text_or_call through a phone choice and a code box to the success screen', async () => {

@@ -7,6 +7,8 @@ import {
   type DeleteLoginResultFieldsFragment,
   LoginsDocument,
   type SecurityResponseInput,
+  SessionAccountsDeferredDocument,
+  type SessionAccountsDeferredQuery,
 } from '../../../src/generated/graphql.ts';
 
 /** The gateway: `?gateway=` in the page's address, else VITE_GATEWAY_URL, else this origin. */
@@ -63,4 +65,24 @@ export async function connections() {
 export async function disconnect(loginId: string) {
   const data = await run(client.mutation(DeleteLoginDocument, { input: { loginId } }).toPromise());
   return data.deleteLogin;
+}
+
+export type AccountsResult = SessionAccountsDeferredQuery['session'];
+
+/**
+ * The session's accounts, then their transactions: one request with `@defer` and `@stream`
+ * (operations/data.graphql), each payload handed to `onResult` as urql merges it; `done` is true
+ * on the last one.
+ */
+export function watchAccounts(
+  requestId: string,
+  onResult: (session: AccountsResult | null, done: boolean, error?: Error) => void,
+): void {
+  client
+    .query(
+      SessionAccountsDeferredDocument,
+      { requestId, first: 20 },
+      { requestPolicy: 'network-only' },
+    )
+    .subscribe((result) => onResult(result.data?.session ?? null, !result.hasNext, result.error));
 }

@@ -1,4 +1,5 @@
 import type { SecurityChallengeFieldsFragment as Challenge } from '../../../src/generated/graphql.ts';
+import { accounts } from './accounts.ts';
 import { challengeField } from './challenge.ts';
 import {
   answerMfa,
@@ -189,6 +190,7 @@ function success(result: Extract<Result, { __typename: 'AuthorizeSuccess' }>): v
     h('p', {}, `${result.institutionName ?? result.institution} is connected.`),
     h('p', { class: 'hint' }, `Login ${result.login.id}`),
     connectionsButton(),
+    accounts(result.requestId),
   );
 }
 
