@@ -36,8 +36,12 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
 
   beforeAll(async () => {
     // No CARD_IN_USE window: the README's DeleteLogin runs right after its cached authorize.
+    // Flinks' 10 s between polls of pending detail would only slow the deferred example down.
     [gateway, browser] = await Promise.all([
-      startListeningGateway({ simulator: { cardInUseMs: 0 } }),
+      startListeningGateway({
+        simulator: { cardInUseMs: 0 },
+        gateway: { dataDeferPollIntervalMs: 100 },
+      }),
       launchChromium(),
     ]);
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
@@ -185,7 +189,8 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
     expect(problems).toEqual([]);
   }, 120_000);
   it('runs every GraphQL example of the README, as the README says, without an error', async () => {
-    const [live, answer, cached, accounts, logins, deleteLogin, ...rest] = README_EXAMPLES;
+    const [live, answer, cached, accounts, deferred, logins, deleteLogin, ...rest] =
+      README_EXAMPLES;
     expect(rest).toEqual([]);
 
     await newTab();
@@ -221,6 +226,25 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
       __typename: 'AuthorizeSuccess',
       accountsDetail: { __typename: 'AccountsDetail' },
     });
+
+    // Incremental: the response is multipart/mixed, and the pane shows the payloads merged.
+    await newTab();
+    await paste(deferred as string);
+    const pane = page.locator('.graphiql-response');
+    const answered = page.waitForResponse(
+      (response: Response) =>
+        response.url() === gateway.url && response.request().method() === 'POST',
+    );
+    await page.getByRole('button', { name: /Execute query/ }).click();
+    const response = await answered;
+    expect(response.headers()['content-type']).toMatch(/^multipart\/mixed/);
+    // The last payload read: GraphiQL cancels a response still open when another tab runs.
+    expect(await response.finished()).toBeNull();
+    await pane.getByText('"AccountsDetail"').first().waitFor({ timeout: 30_000 });
+    const shown = await pane.innerText();
+    expect(shown).toContain('"AccountsSummary"');
+    expect(shown).not.toContain('"errors"');
+    await page.screenshot({ path: `${TEST_OUTPUT}graphiql-deferred.png` });
 
     await newTab();
     await paste(logins as string);
