@@ -205,6 +205,45 @@ describe('urql and a deferred accountsDetail', () => {
   });
 });
 
+describe('a deferred accountsDetail over text/event-stream', () => {
+  it('sends the initial payload and the deferred detail as SSE events, then complete', async () => {
+    gateway = await startListeningGateway(FAST);
+    const requestId = await openSession(gateway.url, 'Greatday');
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: DEFERRED_QUERY, variables: { requestId } }),
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const events = [...(await response.text()).matchAll(/event: (\w+)\ndata:(.*)\n/g)].map(
+      ([, event, data]) => [event, data?.trim() ? JSON.parse(data) : null],
+    );
+    expect(events).toEqual([
+      [
+        'next',
+        {
+          data: { session: { accountsSummary: { __typename: 'AccountsSummary' } } },
+          hasNext: true,
+        },
+      ],
+      [
+        'next',
+        {
+          incremental: [
+            {
+              data: { accountsDetail: { __typename: 'AccountsDetail' } },
+              path: ['session'],
+              label: 'detail',
+            },
+          ],
+          hasNext: false,
+        },
+      ],
+      ['complete', null],
+    ]);
+  });
+});
+
 describe('Apollo Client and a deferred accountsDetail', () => {
   it('a mutation with a deferred detail resolves with the detail merged in', async () => {
     gateway = await startListeningGateway(FAST);
