@@ -29,7 +29,7 @@ describe('trusted-documents mode over HTTP', () => {
     expect(PERSISTED_DOCUMENTS[AUTHORIZE_HASH]).toMatch(
       /mutation Authorize\(\$input: AuthorizeInput!\)/,
     );
-    expect(Object.keys(PERSISTED_DOCUMENTS)).toHaveLength(9);
+    expect(Object.keys(PERSISTED_DOCUMENTS)).toHaveLength(11);
   });
 
   it('runs a document named by documentId, the GraphQL-over-HTTP shape', async () => {
