@@ -14,9 +14,14 @@
  * Options: --rounds N (default 4), --seconds S per round (default 3), --inflight N (default
  * 10000, 0 skips), --no-profile, --quick (1 round of 1 s, 1,000 in flight), --parts (default
  * compare,inflight,retained,profile), --baseline DIR (a checkout of another commit with its
- * node_modules: its gateway is measured as (e) in the same interleaved rounds, for an A/B).
+ * node_modules: its gateway is measured as (e) in the same interleaved rounds, for an A/B),
+ * --servers (default a,b,c,d,t: which servers the compare part measures; `d` always; `t` is (d)
+ * with OpenTelemetry tracing on, sampled at 100 %, exporting to an OTLP sink on loopback that this
+ * process serves).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -47,14 +52,19 @@ const { values: args } = parseArgs({
     'soak-scenario': { type: 'string', default: 'mixed' },
     baseline: { type: 'string' },
     'no-postgres': { type: 'boolean', default: false },
+    servers: { type: 'string', default: 'a,b,c,d,t' },
   },
 });
 
-type Key = 'a' | 'b' | 'c' | 'd' | 'p' | 'e';
-const KEYS: Key[] = ['a', 'b', 'c', 'd'];
+type Key = 'a' | 'b' | 'c' | 'd' | 't' | 'p' | 'e';
+const SELECTED = new Set(String(args.servers).split(','));
+const KEYS: Key[] = (['a', 'b', 'c', 'd', 't'] as const).filter(
+  (key) => key === 'd' || SELECTED.has(key),
+);
 const LABELS: Record<Key, string> = {
   p: '(p) this gateway on PostgreSQL',
   e: `(e) gateway of ${args.baseline}`,
+  t: '(t) this gateway, traced (100 %)',
   a: '(a) simulator directly',
   b: '(b) undici pass-through',
   c: '(c) naive Yoga+Pothos',
@@ -149,24 +159,51 @@ function table(
   });
   console.table(rows);
   const rps = (key: Key) => totals[key].requests / totals[key].seconds;
+  const cpu = (key: Key) => totals[key].cpuUs / totals[key].requests;
   if (KEYS.includes('p')) {
-    const cpu = (key: Key) => totals[key].cpuUs / totals[key].requests;
     const p50 = (key: Key) => percentile(Float64Array.from(totals[key].latencies).sort(), 50);
     console.log(
       `(p) over (d): p50 +${fixed(p50('p') - p50('d'), 2)} ms, gateway CPU per authorize +${fixed(cpu('p') - cpu('d'), 0)} µs, ` +
         `PostgreSQL server CPU per authorize ${fixed(totals.p.dbCpuUs / totals.p.requests, 0)} µs, throughput ${fixed(rps('p') / rps('d'))} of (d)`,
     );
   }
-  if (KEYS.includes('e')) {
-    const cpu = (key: Key) => totals[key].cpuUs / totals[key].requests;
+  for (const other of ['e', 't', 'b', 'c'] as const) {
+    if (!KEYS.includes(other)) continue;
+    const [x, y] = other === 't' ? (['t', 'd'] as const) : (['d', other] as const);
     console.log(
-      `(d)/(e): throughput ${fixed(rps('d') / rps('e'))}, CPU per request ${fixed(cpu('d') / cpu('e'))}`,
+      `(${x})/(${y}): throughput ${fixed(rps(x) / rps(y))}, CPU per request ${fixed(cpu(x) / cpu(y))}`,
     );
   }
   console.log(
-    `(d)/(b) throughput ${fixed(rps('d') / rps('b'))}, (d)/(c) throughput ${fixed(rps('d') / rps('c'))}; ` +
-      `(d) upstream round trips per authorize: ${fixed(totals.d.tokenCalls / totals.d.requests)} GenerateAuthorizeToken + ${fixed(totals.d.authorizeCalls / totals.d.requests)} Authorize`,
+    `(d) upstream round trips per authorize: ${fixed(totals.d.tokenCalls / totals.d.requests)} GenerateAuthorizeToken + ${fixed(totals.d.authorizeCalls / totals.d.requests)} Authorize`,
   );
+}
+
+/**
+ * An OTLP/HTTP receiver on loopback for (t)'s exporter: reads each export to the end, counts it
+ * and answers 200 `{}`, as a collector would. It runs in this process, on CPU 0.
+ */
+async function startOtlpSink() {
+  const stats = { exports: 0, bytes: 0 };
+  const server = createServer((request, response) => {
+    request.on('data', (chunk: Buffer) => {
+      stats.bytes += chunk.length;
+    });
+    request.on('end', () => {
+      stats.exports++;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** The soft limit on open files of this process (and so of its children), from /proc. */
@@ -392,6 +429,15 @@ async function benchmark() {
       })
     : gateway;
   if (postgres) KEYS.push('p');
+  const sink = KEYS.includes('t') ? await startOtlpSink() : null;
+  const traced = sink
+    ? await startGatewayProcess(upstream.url, {
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+          OTEL_TRACES_SAMPLER: 'always_on',
+        },
+      })
+    : gateway;
   const baseline = args.baseline
     ? await startGatewayProcess(upstream.url, {
         script: resolve(args.baseline, 'bench/servers/gateway.ts'),
@@ -405,6 +451,7 @@ async function benchmark() {
     c: naive,
     d: gateway,
     p: onPostgres,
+    t: traced,
     e: baseline,
   };
   const authorization = await bearer();
@@ -415,6 +462,7 @@ async function benchmark() {
   const all: Record<Key, Target> = {
     ...four,
     p: { ...four.d, url: onPostgres.url },
+    t: { ...four.d, url: traced.url },
     e: { ...four.d, url: baseline.url },
   };
   const dbCpu = (key: Key) => (key === 'p' && postgres ? () => postgres.cpuUs() : undefined);
@@ -491,9 +539,15 @@ async function benchmark() {
         true,
       );
       const p50 = (totals: Record<Key, Totals>, key: Key) =>
-        percentile(Float64Array.from(totals[key].latencies).sort(), 50);
+        totals[key] ? percentile(Float64Array.from(totals[key].latencies).sort(), 50) : Number.NaN;
       console.log(
-        `added p50 latency of (d) over (a), unloaded: ${fixed(p50(unloaded, 'd') - p50(unloaded, 'a'), 3)} ms`,
+        `added p50 latency over (a), unloaded: (d) ${fixed(p50(unloaded, 'd') - p50(unloaded, 'a'), 3)} ms` +
+          (KEYS.includes('e')
+            ? `, (e) ${fixed(p50(unloaded, 'e') - p50(unloaded, 'a'), 3)} ms`
+            : '') +
+          (KEYS.includes('t')
+            ? `, (t) ${fixed(p50(unloaded, 't') - p50(unloaded, 'a'), 3)} ms`
+            : ''),
       );
       table(
         `unloaded at 50 ms upstream latency, 1 request at a time, ${rounds} interleaved rounds`,
@@ -510,12 +564,21 @@ async function benchmark() {
       );
       for (const { title, totals } of results) table(title, totals, rss, true);
       console.log('peak RSS is over the whole run (both latencies) of each server process.');
+      if (sink) {
+        console.log(
+          `(t) exported ${sink.stats.exports} OTLP requests, ${fixed(sink.stats.bytes / 1e6, 1)} MB, to the sink on loopback`,
+        );
+      }
     }
+  } catch (error) {
+    await upstream.exit();
+    throw error;
   } finally {
-    for (const server of new Set([direct, proxy, naive, gateway, onPostgres, baseline])) {
+    for (const server of new Set([direct, proxy, naive, gateway, onPostgres, traced, baseline])) {
       await server.exit();
     }
     await postgres?.close();
+    await sink?.close();
   }
 
   try {
