@@ -145,6 +145,9 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
     graphqlEndpoint: '/graphql',
     landingPage: false,
     batching: false,
+    // Yoga's own limiter (25 MB by default) wraps every body in a second Request; useBodyLimit
+    // below enforces the gateway's 100 KB instead, with its 413.
+    maxRequestBodySize: false,
     // Callers authenticate with bearer tokens, never cookies: no Access-Control-Allow-Credentials.
     cors: { origin: options.corsOrigins ?? ['*'], credentials: false },
     graphiql: options.production
