@@ -10,7 +10,6 @@ import {
   createYoga,
   maskError,
   type Plugin,
-  useReadinessCheck,
   type YogaServerInstance,
 } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -187,10 +186,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       // Whether this replica can serve: not draining, its store answering. Not Flinks' health: an
       // outage there is every replica's, is answered per request with a typed retryable error,
       // and taking every replica out of the load balancer at once would turn it into a total one.
-      useReadinessCheck({
-        endpoint: '/readiness',
-        check: async () => !deps.draining?.() && (await store.ready()),
-      }),
+      useReadiness(async () => !deps.draining?.() && (await store.ready())),
       signals.plugin,
       ...(deps.tracer ? [useTracing(deps.tracer)] : []),
       useHealth(deps.flinks),
@@ -267,6 +263,32 @@ function useHealth(flinks: Partial<Pick<FlinksClient, 'breakerState'>>): Plugin 
           JSON.stringify({ status: 'ok', flinks: FLINKS_HEALTH[flinks.breakerState ?? 'closed'] }),
           { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } },
         ),
+      );
+    },
+  };
+}
+
+/**
+ * `/readiness`: 200 when `check` says so, 503 when not or when it fails (its message as text).
+ * What Yoga's useReadinessCheck answers, matched on the path alone: Yoga's plugin also tests a
+ * URLPattern against every other request, the GraphQL ones included.
+ */
+function useReadiness(check: () => Promise<boolean>): Plugin {
+  return {
+    // Not async: every other request passes through without a promise.
+    onRequest({ url, fetchAPI, endResponse }) {
+      if (url.pathname !== '/readiness') return;
+      return check().then(
+        (ready) => endResponse(new fetchAPI.Response(null, { status: ready ? 200 : 503 })),
+        (error: unknown) => {
+          const isError = error instanceof Error;
+          endResponse(
+            new fetchAPI.Response(isError ? error.message : null, {
+              status: 503,
+              headers: isError ? { 'content-type': 'text/plain; charset=utf-8' } : {},
+            }),
+          );
+        },
       );
     },
   };
