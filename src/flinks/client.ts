@@ -1,6 +1,6 @@
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { type Dispatcher, Pool, request } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import type { z } from 'zod';
 import {
   GatewayError,
@@ -581,8 +581,10 @@ export class FlinksClient {
       },
     });
     try {
-      const response = await request(`${this.#origin}${this.#basePath}/${path}`, {
-        dispatcher: this.#dispatcher,
+      // The dispatcher itself, not undici's request(url): no URL parsed per call.
+      const response = await this.#dispatcher.request({
+        origin: this.#origin,
+        path: `${this.#basePath}/${path}`,
         method,
         headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
         body,
