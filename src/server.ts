@@ -160,7 +160,11 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
     // offline and runs no third-party script next to the caller's token (src/graphiql.ts).
     renderGraphiQL: renderGraphiQLPage,
     logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      // Yoga logs several debug lines per request: below LOG_LEVEL=debug not even their strings
+      // are built (the level is the one the process started with).
+      debug: logger.isLevelEnabled('debug')
+        ? (...args) => logger.debug(args.map(String).join(' '))
+        : () => {},
       info: (...args) => logger.info(args.map(String).join(' ')),
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       // Yoga logs each error it masked; a client that went away is not one (start.ts logs it once).
