@@ -8,6 +8,7 @@ import { type DocumentNode, Kind } from 'graphql';
 import {
   createGraphQLError,
   createYoga,
+  type FetchAPI,
   maskError,
   type Plugin,
   type YogaServerInstance,
@@ -301,12 +302,15 @@ function useReadiness(check: () => Promise<boolean>): Plugin {
 /** Serves `GET /metrics` and counts operations by name. */
 function useMetrics(metrics: GatewayMetrics): Plugin {
   return {
-    async onRequest({ url, fetchAPI, endResponse }) {
+    // Not async, as every onRequest below: a request for another path gets no promise.
+    onRequest({ url, fetchAPI, endResponse }) {
       if (url.pathname !== '/metrics') return;
-      endResponse(
-        new fetchAPI.Response(await metrics.registry.metrics(), {
-          headers: { 'content-type': metrics.registry.contentType },
-        }),
+      return metrics.registry.metrics().then((text) =>
+        endResponse(
+          new fetchAPI.Response(text, {
+            headers: { 'content-type': metrics.registry.contentType },
+          }),
+        ),
       );
     },
     onExecute({ args }) {
@@ -327,47 +331,53 @@ function operationNameOf(document: DocumentNode): string | null {
  */
 function useStatementDownloads(data: DataService, logger: Logger): Plugin {
   return {
-    async onRequest({ request, url, fetchAPI, endResponse }) {
+    onRequest({ request, url, fetchAPI, endResponse }) {
       if (!url.pathname.startsWith('/statements/')) return;
-      const json = (status: number, message: string, headers: Record<string, string> = {}) =>
-        endResponse(
-          new fetchAPI.Response(JSON.stringify({ error: message }), {
-            status,
-            headers: {
-              'content-type': 'application/json',
-              'cache-control': 'no-store',
-              ...headers,
-            },
-          }),
-        );
-      if (request.method !== 'GET') return json(405, 'Use GET.', { allow: 'GET' });
-      try {
-        const file = await data.download(url.pathname.slice('/statements/'.length), request.signal);
-        if (!file) return json(404, 'This link is invalid or has expired.');
-        endResponse(
-          new fetchAPI.Response(new Uint8Array(file.bytes), {
-            headers: {
-              'content-type': 'application/pdf',
-              'content-disposition': `attachment; filename="statement-${file.id.replace(/[^\w-]/g, '')}.pdf"`,
-              'cache-control': 'private, no-store',
-            },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof GatewayError)) throw error;
-        logger.warn(
-          { code: error.code, flinksCode: error.flinksCode },
-          'statement download refused',
-        );
-        if (error instanceof RateLimitedError) {
-          const wait = String(error.retryAfterSeconds ?? 60);
-          return json(429, error.message, { 'retry-after': wait });
-        }
-        if (error.retryable) return json(503, error.message, { 'retry-after': '5' });
-        json(404, 'This link is invalid or has expired.');
-      }
+      return download(request, url, fetchAPI, endResponse);
     },
   };
+
+  async function download(
+    request: Request,
+    url: URL,
+    fetchAPI: FetchAPI,
+    endResponse: (response: Response) => void,
+  ): Promise<void> {
+    const json = (status: number, message: string, headers: Record<string, string> = {}) =>
+      endResponse(
+        new fetchAPI.Response(JSON.stringify({ error: message }), {
+          status,
+          headers: {
+            'content-type': 'application/json',
+            'cache-control': 'no-store',
+            ...headers,
+          },
+        }),
+      );
+    if (request.method !== 'GET') return json(405, 'Use GET.', { allow: 'GET' });
+    try {
+      const file = await data.download(url.pathname.slice('/statements/'.length), request.signal);
+      if (!file) return json(404, 'This link is invalid or has expired.');
+      endResponse(
+        new fetchAPI.Response(new Uint8Array(file.bytes), {
+          headers: {
+            'content-type': 'application/pdf',
+            'content-disposition': `attachment; filename="statement-${file.id.replace(/[^\w-]/g, '')}.pdf"`,
+            'cache-control': 'private, no-store',
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      logger.warn({ code: error.code, flinksCode: error.flinksCode }, 'statement download refused');
+      if (error instanceof RateLimitedError) {
+        const wait = String(error.retryAfterSeconds ?? 60);
+        return json(429, error.message, { 'retry-after': wait });
+      }
+      if (error.retryable) return json(503, error.message, { 'retry-after': '5' });
+      json(404, 'This link is invalid or has expired.');
+    }
+  }
 }
 
 /**
