@@ -32,6 +32,10 @@ export interface Config {
     headersTimeoutMs: number;
     /** From the start of the request to the end of its body. */
     requestTimeoutMs: number;
+    /** Requests inside the gateway at once; more wait in line (src/admission.ts). */
+    maxInFlight: number;
+    /** Requests waiting in line at most; past it, 503 with retry-after. */
+    maxQueued: number;
   };
   data: {
     /** Longest one GraphQL request waits for pending account data. */
@@ -169,6 +173,8 @@ const Env = z.object({
   SHUTDOWN_GRACE_MS: integer(0, 600_000, 25_000),
   HTTP_HEADERS_TIMEOUT_MS: integer(100, 120_000, 10_000),
   HTTP_REQUEST_TIMEOUT_MS: integer(100, 600_000, 20_000),
+  HTTP_MAX_IN_FLIGHT: integer(1, 100_000, 4_096),
+  HTTP_MAX_QUEUED: integer(0, 1_000_000, 20_000),
   DATA_WAIT_MS: integer(0, 120_000, 5_000),
   DATA_POLL_INTERVAL_MS: integer(100, 60_000, 1_000),
   // Flinks: poll the Async endpoint every 10 s, give up after 30 minutes (FACTS.md, Lifetimes).
@@ -295,6 +301,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: {
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      maxInFlight: e.HTTP_MAX_IN_FLIGHT,
+      maxQueued: e.HTTP_MAX_QUEUED,
     },
     data: {
       waitMs: e.DATA_WAIT_MS,

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { Admission } from './admission.ts';
 import { ANONYMOUS_PRINCIPAL } from './auth.ts';
 import type { Config } from './config.ts';
 import { FlinksClient } from './flinks/client.ts';
@@ -60,6 +61,15 @@ export function gatewayOptions(config: Config, secretKey: string): GatewayOption
     statementLinkKey: createHmac('sha256', secretKey).update('statement download links').digest(),
   };
 }
+
+const OVERLOADED = JSON.stringify({
+  errors: [
+    {
+      message: 'The gateway is at capacity. Try again in a second.',
+      extensions: { code: 'OVERLOADED' },
+    },
+  ],
+});
 
 /**
  * A response that starts before its request was read to the end was decided without the rest
@@ -130,6 +140,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     store,
   });
   const inFlight = new Set<ServerResponse>();
+  const admission = new Admission(config.http.maxInFlight, config.http.maxQueued);
   const server = createServer(
     {
       // A client gets this long for its headers, and for its whole request (body included):
@@ -152,7 +163,18 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       // The one line for a client that went away: its upstream work was cancelled, not failed.
       if (!res.writableFinished) logger.info({ requestId }, 'client went away before the answer');
     });
-    requestContext.run({ requestId }, () => gateway(req, res));
+    const admitted = admission.enter(res, () =>
+      requestContext.run({ requestId }, () => gateway(req, res)),
+    );
+    if (!admitted) {
+      res
+        .writeHead(503, {
+          'content-type': 'application/json',
+          'retry-after': '1',
+          connection: 'close',
+        })
+        .end(OVERLOADED);
+    }
   };
   // A deep accept backlog: bursts of thousands of connections were reset at Node's default 511.
   try {

@@ -139,7 +139,12 @@ describe('slow and decided requests give their socket back', () => {
   it('by default drops a trickled body between 10 and 30 seconds', {
     timeout: 45_000,
   }, async () => {
-    expect(loadConfig({}).http).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 20_000 });
+    expect(loadConfig({}).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 20_000,
+      maxInFlight: 4_096,
+      maxQueued: 20_000,
+    });
     gw = await startHttpGateway();
     const body = JSON.stringify({ query: '{ __typename }' }).padEnd(1_000, ' ');
     const exchange = await slowClient(gw.port, {
