@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { GRAPHIQL_DEFAULT_QUERY } from '../../src/graphiql.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
 import { type ListeningGateway, startListeningGateway } from '../clients/listening-gateway.ts';
@@ -192,6 +193,12 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
     const [live, answer, cached, accounts, deferred, logins, deleteLogin, ...rest] =
       README_EXAMPLES;
     expect(rest).toEqual([]);
+    // Which example was running, and what the page showed, when a wait ran out.
+    let example = 'live';
+    onTestFailed(async () => {
+      console.error(`README example running when the test failed: ${example}`);
+      await page.screenshot({ path: `${TEST_OUTPUT}graphiql-readme-failed.png` });
+    });
 
     await newTab();
     await paste(live as string);
@@ -201,6 +208,7 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
       challenges: [{ type: 'QUESTION_AND_ANSWER', prompt: 'What city were you born in?' }],
     });
 
+    example = 'answer';
     const withId = (answer as string).replace('PASTE-THE-REQUEST-ID', step.requestId as string);
     await newTab();
     await paste(withId);
@@ -216,10 +224,12 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
     );
     expect((await run(null)).answerMfa).toMatchObject({ __typename: 'AuthorizeSuccess' });
 
+    example = 'cached';
     await newTab();
     await paste(cached as string);
     expect((await run(null)).authorize).toMatchObject({ __typename: 'AuthorizeSuccess' });
 
+    example = 'accounts';
     await newTab();
     await paste(accounts as string);
     expect((await run(null)).authorize).toMatchObject({
@@ -227,6 +237,7 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
       accountsDetail: { __typename: 'AccountsDetail' },
     });
 
+    example = 'deferred';
     // Incremental: the response is multipart/mixed, and the pane shows the payloads merged.
     await newTab();
     await paste(deferred as string);
@@ -239,13 +250,18 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
     const response = await answered;
     expect(response.headers()['content-type']).toMatch(/^multipart\/mixed/);
     // The last payload read: GraphiQL cancels a response still open when another tab runs.
-    expect(await response.finished()).toBeNull();
+    const finished = await Promise.race([
+      response.finished(),
+      sleep(30_000).then(() => 'the multipart response did not end within 30 s'),
+    ]);
+    expect(finished).toBeNull();
     await pane.getByText('"AccountsDetail"').first().waitFor({ timeout: 30_000 });
     const shown = await pane.innerText();
     expect(shown).toContain('"AccountsSummary"');
     expect(shown).not.toContain('"errors"');
     await page.screenshot({ path: `${TEST_OUTPUT}graphiql-deferred.png` });
 
+    example = 'logins';
     await newTab();
     await paste(logins as string);
     const cachedLoginId = '534dfb34-7ed7-4f7b-a318-84150425914d';
@@ -253,6 +269,7 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
     expect(listed).toEqual(
       expect.arrayContaining([cachedLoginId, 'd0f266bb-8346-452a-631c-08d9e68f0c2b']),
     );
+    example = 'deleteLogin';
     await newTab();
     await paste(deleteLogin as string);
     expect((await run(null)).deleteLogin).toEqual({
