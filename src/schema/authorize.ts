@@ -2,10 +2,10 @@ import type { MfaRequiredView } from '../authorize/service.ts';
 import { InvalidInputError, ServiceUnavailableError, SessionExpiredError } from '../errors.ts';
 import type { AuthorizeSuccessOutcome, FlinksLogin } from '../flinks/types.ts';
 import { builder } from './builder.ts';
-import { DataSession } from './data.ts';
+import { SecurityChallenge } from './challenges.ts';
 import { AUTHORIZE_ERRORS } from './errors.ts';
-import { observed } from './observed.ts';
-import { SecurityChallenge } from './security-challenge.ts';
+import { observed, ofKind } from './observed.ts';
+import { DataSession } from './session.ts';
 
 const Language = builder.enumType('Language', {
   description: 'The language of the connection and of the MFA prompts.',
@@ -134,7 +134,7 @@ const Login = builder.objectRef<FlinksLogin>('Login').implement({
 const AuthorizeSuccess = builder.objectRef<AuthorizeSuccessOutcome>('AuthorizeSuccess').implement({
   description: 'The session is open: its data can be read here or later with `Query.session`.',
   interfaces: [DataSession],
-  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'success',
+  isTypeOf: ofKind('AuthorizeSuccess', 'success'),
   fields: (t) => ({
     institution: t.exposeString('institution', { description: 'Flinks’ institution id.' }),
     institutionName: t.exposeString('institutionName', {
@@ -153,7 +153,7 @@ const AuthorizeSuccess = builder.objectRef<AuthorizeSuccessOutcome>('AuthorizeSu
 const MfaRequired = builder.objectRef<MfaRequiredView>('MfaRequired').implement({
   description:
     'The institution asks for multi-factor answers: show the challenges, then call `answerMfa` with this requestId.',
-  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'mfa',
+  isTypeOf: ofKind('MfaRequired', 'mfa'),
   fields: (t) => ({
     requestId: t.exposeID('requestId', { description: 'Pass it to `answerMfa`.' }),
     challenges: t.expose('challenges', {

@@ -29,6 +29,31 @@ builder.scalarType('DateTime', {
   },
 });
 
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+builder.scalarType('Decimal', {
+  description:
+    'An exact decimal number written as a string, e.g. `"-1234.56"`: money never travels as a binary float.',
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (typeof value !== 'string' || !DECIMAL.test(value))
+      throw new TypeError('Decimal must be a string such as "12.34"');
+    return value;
+  },
+});
+
+builder.scalarType('Date', {
+  description: 'A calendar date, `YYYY-MM-DD`.',
+  serialize: (value) => value,
+  parseValue: (value) => {
+    if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(value))) {
+      throw new TypeError('Date must be a string such as "2025-01-31"');
+    }
+    return value;
+  },
+});
+
 builder.queryType({ description: 'Reads.' });
 builder.mutationType({
   description: 'The Flinks /Authorize conversation, and the deletion of bank connections.',

@@ -14,7 +14,7 @@ import {
   UpstreamError,
 } from '../errors.ts';
 import { builder } from './builder.ts';
-import { SecurityChallenge } from './security-challenge.ts';
+import { SecurityChallenge } from './challenges.ts';
 
 export const ErrorInterface = builder.interfaceRef<GatewayError>('Error').implement({
   description:

@@ -10,8 +10,8 @@ import {
 } from 'graphql';
 import { builder } from './builder.ts';
 import './errors.ts';
-import './security-challenge.ts';
-import './data.ts';
+import './challenges.ts';
+import './session.ts';
 import './authorize.ts';
 import './logins.ts';
 

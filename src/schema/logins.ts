@@ -11,7 +11,7 @@ import type { ConnectedLoginView, LoginDeletedView } from '../logins/service.ts'
 import { UNKNOWN_INSTITUTION } from '../logins/service.ts';
 import { builder } from './builder.ts';
 import { ErrorInterface } from './errors.ts';
-import { observed } from './observed.ts';
+import { observed, ofKind } from './observed.ts';
 
 builder.objectType(LoginNotFoundError, {
   name: 'LoginNotFoundError',
@@ -52,7 +52,7 @@ const ConnectedLogin = builder.objectRef<ConnectedLoginView>('ConnectedLogin').i
 const LoginDeleted = builder.objectRef<LoginDeletedView>('LoginDeleted').implement({
   description:
     'Flinks deleted the LoginId and all its data, and the gateway forgot it with the caller’s sessions and MFA steps on it. Deleting it again answers the same.',
-  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'deleted',
+  isTypeOf: ofKind('LoginDeleted', 'deleted'),
   fields: (t) => ({
     loginId: t.exposeID('loginId', { description: 'The LoginId deleted.' }),
   }),

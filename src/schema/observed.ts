@@ -2,15 +2,16 @@ import type { Context } from '../context.ts';
 import { GatewayError } from '../errors.ts';
 import { traceResult } from '../tracing.ts';
 
-const TYPENAME_BY_KIND: Record<string, string> = {
-  success: 'AuthorizeSuccess',
-  mfa: 'MfaRequired',
-  summary: 'AccountsSummary',
-  detail: 'AccountsDetail',
-  statements: 'Statements',
-  pending: 'DataPending',
-  deleted: 'LoginDeleted',
-};
+const typenameByKind = new Map<string, string>();
+
+/**
+ * The `isTypeOf` of an object type whose values carry `kind`, and the one record of which
+ * `__typename` that kind is, which `observed` counts results under.
+ */
+export function ofKind(typename: string, kind: string): (value: unknown) => boolean {
+  typenameByKind.set(kind, typename);
+  return (value) => (value as { kind?: unknown }).kind === kind;
+}
 
 /** Counts (metrics) and traces a field's result by `__typename` (error classes carry their GraphQL name), then passes it on. */
 export async function observed<T extends { kind: string }>(
@@ -20,7 +21,7 @@ export async function observed<T extends { kind: string }>(
 ): Promise<T> {
   try {
     const value = await work;
-    record(ctx, field, TYPENAME_BY_KIND[value.kind] ?? value.kind);
+    record(ctx, field, typenameByKind.get(value.kind) ?? value.kind);
     return value;
   } catch (error) {
     record(ctx, field, error instanceof GatewayError ? error.name : 'unexpected');
