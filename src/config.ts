@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { FlinksTimeouts } from './flinks/client.ts';
+import { GUID } from './flinks/ids.ts';
 import type { BreakerOptions } from './flinks/resilience.ts';
-
-/** The Flinks toolbox customer id Flinks publishes for shared testing (FACTS.md). */
-export const TOOLBOX_CUSTOMER_ID = '43387ca6-0391-4c82-857d-70d95f087ecb';
+// The customer id Flinks publishes for its shared toolbox (FACTS.md), which the simulator answers
+// on as well: one value. credentials.ts holds constants only, so this loads nothing else of it.
+import { SIMULATOR_CUSTOMER_ID as TOOLBOX_CUSTOMER_ID } from './simulator/credentials.ts';
 
 export interface Config {
   port: number;
@@ -155,11 +156,7 @@ const Env = z.object({
   HOST: optional(z.string().min(1)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   FLINKS_BASE_URL: optional(origin),
-  FLINKS_CUSTOMER_ID: optional(
-    z
-      .string()
-      .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID'),
-  ),
+  FLINKS_CUSTOMER_ID: optional(z.string().regex(GUID, 'must be a GUID')),
   FLINKS_SECRET_KEY: optional(secret),
   FLINKS_API_KEY: optional(secret),
   FLINKS_CONNECT_TIMEOUT_MS: integer(1, TEN_MINUTES, 10_000),

@@ -1,5 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import { requestContext } from './request-context.ts';
 
 /**
  * Paths that may hold a secret, a password, a security answer or a token. The gateway does not log
@@ -37,4 +38,19 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     destination,
   );
+}
+
+interface RequestContext {
+  requestId: string;
+}
+
+/** The request being served, wherever the code is in its async work: log lines carry its id. */
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+const SAFE_ID = /^[\w.:-]{1,64}$/;
+
+/** The caller's `x-request-id` when it is a sane token, else a new one. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const given = Array.isArray(header) ? header[0] : header;
+  return given && SAFE_ID.test(given) ? given : randomUUID();
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, TOOLBOX_CUSTOMER_ID } from '../src/config.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { SIMULATOR_CUSTOMER_ID as TOOLBOX_CUSTOMER_ID } from '../src/simulator/credentials.ts';
 
 describe('loadConfig', () => {
   it('defaults to the simulator on loopback port 4000 with the toolbox customer id', () => {

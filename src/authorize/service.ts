@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import {
+  checkInput,
   type InputIssue,
   InvalidInputError,
   LoginActionRequiredError,
   MfaAnswerInProgressError,
   MfaAnswerRejectedError,
+  parseInput,
   SessionExpiredError,
 } from '../errors.ts';
 import { errorFromFlinksCode } from '../flinks/errors.ts';
@@ -15,7 +17,6 @@ import type {
   AuthorizeSuccessOutcome,
   MfaRequiredOutcome,
 } from '../flinks/types.ts';
-import { checkInput, parseInput } from '../input.ts';
 import { type GatewayStore, type MfaRound, ROUND_TTL_MS, SESSION_TTL_MS } from '../store/index.ts';
 import { checkResponses, securityResponses } from './answers.ts';
 import type { RateLimiter } from './rate-limit.ts';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import DataLoader from 'dataloader';
 import { z } from 'zod';
 import type { RateLimiter } from '../authorize/rate-limit.ts';
-import { SessionExpiredError } from '../errors.ts';
+import { parseInput, SessionExpiredError } from '../errors.ts';
 import type { FlinksClient } from '../flinks/client.ts';
 import { FlinksId } from '../flinks/ids.ts';
 import type {
@@ -13,7 +13,6 @@ import type {
   StatementFile,
   StatementsOptions,
 } from '../flinks/types.ts';
-import { parseInput } from '../input.ts';
 import { type GatewayStore, SESSION_TTL_MS } from '../store/index.ts';
 import type { StatementLinks } from './statement-links.ts';
 

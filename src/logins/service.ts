@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { RateLimiter } from '../authorize/rate-limit.ts';
-import { LoginNotFoundError, SessionBusyError } from '../errors.ts';
+import { LoginNotFoundError, parseInput, SessionBusyError } from '../errors.ts';
 import type { DeleteCardOutcome } from '../flinks/client.ts';
 import { FlinksId } from '../flinks/ids.ts';
-import { parseInput } from '../input.ts';
 import type { GatewayStore, OwnedLogin } from '../store/index.ts';
 
 /**

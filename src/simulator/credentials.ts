@@ -1,4 +1,7 @@
-/** The public Flinks toolbox customer id, so that a gateway configured for toolbox works as is. */
+/**
+ * The public Flinks toolbox customer id, so that a gateway configured for toolbox works as is;
+ * also the gateway's default FLINKS_CUSTOMER_ID (config.ts).
+ */
 export const SIMULATOR_CUSTOMER_ID = '43387ca6-0391-4c82-857d-70d95f087ecb';
 
 /** The simulator's own secret key; deliberately not the public toolbox secret. */

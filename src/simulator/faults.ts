@@ -1,28 +1,15 @@
-import { BAD_GATEWAY_HTML } from './wire.ts';
-
-/**
- * What can go wrong between a gateway and Flinks, as the simulator plays it: selected per request
- * by dedicated usernames and LoginIds (users.ts), or for every request by a global setting.
- */
-export type FaultKind =
-  /** 502 with an empty body. */
-  | '502'
-  /** 502 with an HTML body, as a proxy in front of Flinks answers. */
-  | '502-html'
-  /** 503 with an empty body. */
-  | '503'
-  /** 503 with an HTML body. */
-  | '503-html'
-  /** 429 TOO_MANY_REQUESTS with `Retry-After` (Faults.retryAfterSeconds). */
-  | '429'
-  /** 200, content-type JSON, a body that is not JSON (cut mid-object, length announced). */
-  | 'malformed-json'
-  /** Headers announce more bytes than are sent, then the socket is destroyed. */
-  | 'cut-body'
-  /** The socket is reset before any response byte. */
-  | 'reset'
-  /** A normal answer whose body arrives one byte every Faults.trickleIntervalMs. */
-  | 'trickle';
+import type { ServerResponse } from 'node:http';
+import { toJsonText } from './money.ts';
+import {
+  BAD_GATEWAY_HTML,
+  type FaultKind,
+  type FaultReply,
+  flinksError,
+  JSON_CONTENT_TYPE,
+  json,
+  waitWhileOpen,
+  write,
+} from './wire.ts';
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   '502',
@@ -118,4 +105,85 @@ export function faultsFromEnv(env: Record<string, string | undefined>): Faults {
   return Object.fromEntries(
     Object.entries(faults).filter(([, value]) => value !== undefined),
   ) as Faults;
+}
+
+const TOO_MANY_REQUESTS_MESSAGE = 'Too many requests. Please try again later.';
+
+/** Writes a fault; resolves once it is on the wire (a trickle takes its time) or the client left. */
+export async function writeFault(
+  res: ServerResponse,
+  reply: FaultReply,
+  faults: Readonly<Faults>,
+): Promise<void> {
+  switch (reply.fault) {
+    case '502':
+    case '503':
+      res.writeHead(Number(reply.fault), { 'content-length': 0 });
+      res.end();
+      return;
+    case '502-html':
+    case '503-html':
+      write(res, {
+        kind: 'html',
+        status: reply.fault === '502-html' ? 502 : 503,
+        body: HTML_5XX[reply.fault === '502-html' ? 502 : 503],
+      });
+      return;
+    case '429':
+      write(
+        res,
+        flinksError(
+          429,
+          'TOO_MANY_REQUESTS',
+          TOO_MANY_REQUESTS_MESSAGE,
+          {},
+          {
+            'retry-after': String(faults.retryAfterSeconds ?? 1),
+          },
+        ),
+      );
+      return;
+    case 'malformed-json': {
+      const payload = '{"Links":[{"rel":"AccountsDetail","href":"/GetAccountsDetail"},{"rel":"Acc';
+      res.writeHead(200, {
+        'content-type': JSON_CONTENT_TYPE,
+        'content-length': Buffer.byteLength(payload),
+      });
+      res.end(payload);
+      return;
+    }
+    case 'cut-body': {
+      const payload = Buffer.from(toJsonText(normalBody(reply)));
+      res.writeHead(200, { 'content-type': JSON_CONTENT_TYPE, 'content-length': payload.length });
+      await new Promise<void>((resolve) =>
+        res.write(payload.subarray(0, payload.length >> 1), () => resolve()),
+      );
+      res.socket?.destroy();
+      return;
+    }
+    case 'reset':
+      res.socket?.resetAndDestroy();
+      return;
+    case 'trickle': {
+      const normal = reply.normal?.kind === 'json' ? reply.normal : json(200, normalBody(reply));
+      const payload = Buffer.from(toJsonText(normal.body));
+      res.writeHead(normal.status, {
+        ...normal.headers,
+        'content-type': JSON_CONTENT_TYPE,
+        'content-length': payload.length,
+      });
+      for (let at = 0; at < payload.length; at += 1) {
+        if (at > 0 && !(await waitWhileOpen(res, faults.trickleIntervalMs ?? 1_000))) return;
+        res.write(payload.subarray(at, at + 1));
+      }
+      res.end();
+      return;
+    }
+  }
+}
+
+/** What a cut or trickled body holds when no normal answer was made: a 200 of the right size. */
+function normalBody(reply: FaultReply): unknown {
+  if (reply.normal?.kind === 'json') return reply.normal.body;
+  return { HttpStatusCode: 200, Token: '00000000-0000-4000-8000-000000000000' };
 }

@@ -1,7 +1,7 @@
 import { PASSWORD, SEEDED_LOGINS, USERS } from './users.ts';
 
 export { SIMULATOR_API_KEY, SIMULATOR_CUSTOMER_ID, SIMULATOR_SECRET_KEY } from './credentials.ts';
-export { FAULT_KINDS, type FaultKind, type Faults, faultsFromEnv } from './faults.ts';
+export { FAULT_KINDS, type Faults, faultsFromEnv } from './faults.ts';
 export {
   createSimulator,
   type RunningSimulator,
@@ -12,6 +12,7 @@ export {
   startSimulator,
 } from './server.ts';
 export { loginIdOf as simulatorLoginId } from './users.ts';
+export type { FaultKind } from './wire.ts';
 
 /** Every username the simulator knows (password `Everyday`) and what it triggers, for docs. */
 export const SIMULATOR_USERS: ReadonlyArray<{

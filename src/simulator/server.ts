@@ -2,10 +2,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createFlinksService, type ParsedBody } from './authorize.ts';
 import { SIMULATOR_API_KEY, SIMULATOR_CUSTOMER_ID, SIMULATOR_SECRET_KEY } from './credentials.ts';
 import { createDataService } from './data.ts';
-import { type FaultKind, type Faults, HTML_5XX, seededRandom } from './faults.ts';
-import { toJsonText } from './money.ts';
+import { type Faults, seededRandom, writeFault } from './faults.ts';
 import type { SessionStore } from './sessions.ts';
-import { type FaultReply, flinksError, json, type Reply } from './wire.ts';
+import { type FaultKind, flinksError, json, type Reply, waitWhileOpen, write } from './wire.ts';
 
 export interface SimulatorOptions {
   /** The key `/GenerateAuthorizeToken` accepts in `flinks-auth-key`. Default SIMULATOR_SECRET_KEY. */
@@ -117,7 +116,6 @@ const ENDPOINTS: readonly Endpoint[] = [
   { name: 'DeleteCard', method: 'DELETE', data: true, withId: true },
 ];
 const MAX_BODY_BYTES = 1024 * 1024;
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 interface ReceivedBody {
   readonly text: string;
@@ -148,121 +146,6 @@ function notFound(path: string): Reply {
     HttpStatusCode: 404,
     Message: `No HTTP resource was found that matches the request URI '${path}'.`,
   });
-}
-
-/** Resolves true after `ms`, or false as soon as the response closes (client gone, server closing). */
-function waitWhileOpen(res: ServerResponse, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (res.destroyed) {
-      resolve(false);
-      return;
-    }
-    const onClose = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      res.off('close', onClose);
-      resolve(true);
-    }, ms);
-    res.once('close', onClose);
-  });
-}
-
-function write(res: ServerResponse, reply: Exclude<Reply, FaultReply>): void {
-  if (reply.kind === 'html') {
-    res.writeHead(reply.status, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(reply.body);
-    return;
-  }
-  const payload = toJsonText(reply.body);
-  res.writeHead(reply.status, {
-    ...reply.headers,
-    'content-type': JSON_CONTENT_TYPE,
-    'content-length': Buffer.byteLength(payload),
-  });
-  res.end(payload);
-}
-
-const TOO_MANY_REQUESTS_MESSAGE = 'Too many requests. Please try again later.';
-
-/** Writes a fault; resolves once it is on the wire (a trickle takes its time) or the client left. */
-async function writeFault(
-  res: ServerResponse,
-  reply: FaultReply,
-  faults: Readonly<Faults>,
-): Promise<void> {
-  switch (reply.fault) {
-    case '502':
-    case '503':
-      res.writeHead(Number(reply.fault), { 'content-length': 0 });
-      res.end();
-      return;
-    case '502-html':
-    case '503-html':
-      write(res, {
-        kind: 'html',
-        status: reply.fault === '502-html' ? 502 : 503,
-        body: HTML_5XX[reply.fault === '502-html' ? 502 : 503],
-      });
-      return;
-    case '429':
-      write(
-        res,
-        flinksError(
-          429,
-          'TOO_MANY_REQUESTS',
-          TOO_MANY_REQUESTS_MESSAGE,
-          {},
-          {
-            'retry-after': String(faults.retryAfterSeconds ?? 1),
-          },
-        ),
-      );
-      return;
-    case 'malformed-json': {
-      const payload = '{"Links":[{"rel":"AccountsDetail","href":"/GetAccountsDetail"},{"rel":"Acc';
-      res.writeHead(200, {
-        'content-type': JSON_CONTENT_TYPE,
-        'content-length': Buffer.byteLength(payload),
-      });
-      res.end(payload);
-      return;
-    }
-    case 'cut-body': {
-      const payload = Buffer.from(toJsonText(normalBody(reply)));
-      res.writeHead(200, { 'content-type': JSON_CONTENT_TYPE, 'content-length': payload.length });
-      await new Promise<void>((resolve) =>
-        res.write(payload.subarray(0, payload.length >> 1), () => resolve()),
-      );
-      res.socket?.destroy();
-      return;
-    }
-    case 'reset':
-      res.socket?.resetAndDestroy();
-      return;
-    case 'trickle': {
-      const normal = reply.normal?.kind === 'json' ? reply.normal : json(200, normalBody(reply));
-      const payload = Buffer.from(toJsonText(normal.body));
-      res.writeHead(normal.status, {
-        ...normal.headers,
-        'content-type': JSON_CONTENT_TYPE,
-        'content-length': payload.length,
-      });
-      for (let at = 0; at < payload.length; at += 1) {
-        if (at > 0 && !(await waitWhileOpen(res, faults.trickleIntervalMs ?? 1_000))) return;
-        res.write(payload.subarray(at, at + 1));
-      }
-      res.end();
-      return;
-    }
-  }
-}
-
-/** What a cut or trickled body holds when no normal answer was made: a 200 of the right size. */
-function normalBody(reply: FaultReply): unknown {
-  if (reply.normal?.kind === 'json') return reply.normal.body;
-  return { HttpStatusCode: 200, Token: '00000000-0000-4000-8000-000000000000' };
 }
 
 function statusOf(reply: Reply): number {

@@ -11,8 +11,8 @@ import {
   type Round,
   SHAPE_QUESTION,
 } from './challenges.ts';
-import type { FaultKind } from './faults.ts';
 import { RED_SECURITY_IMAGE, SECURITY_IMAGES } from './images.ts';
+import type { FaultKind } from './wire.ts';
 
 export const PASSWORD = 'Everyday';
 export const INSTITUTION = 'FlinksCapital';
