@@ -15,10 +15,13 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../src/config.ts';
-import { GRAPHIQL_DEFAULT_QUERY } from '../src/graphiql.ts';
+import { graphiqlReadyOperations } from '../src/graphiql.ts';
 import { createLogger } from '../src/logger.ts';
 import { schema } from '../src/schema/index.ts';
+import { simulatorLoginId } from '../src/simulator/index.ts';
 import { startGateway } from '../src/start.ts';
+
+const GRAPHIQL_OPERATIONS = graphiqlReadyOperations(simulatorLoginId);
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
 
@@ -30,7 +33,7 @@ async function listen(server: Server): Promise<string> {
 const inlined = createServer(
   createYoga({
     schema,
-    graphiql: { title: 'Flinks gateway', defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    graphiql: { title: 'Flinks gateway', defaultQuery: GRAPHIQL_OPERATIONS },
     renderGraphiQL,
     logging: false,
   }),

@@ -9,13 +9,15 @@ import {
   jsonWorker,
 } from '@graphql-yoga/render-graphiql/graphiql';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
-import { simulatorLoginId } from './simulator/index.ts';
 
 /**
- * The operations GraphiQL opens with: every flow, runnable against the embedded simulator.
- * Comment lines stay within GRAPHIQL_COMMENT_WIDTH so that the editor pane shows them whole.
+ * The operations GraphiQL opens with: every flow, runnable against the embedded simulator, whose
+ * LoginIds `loginIdOf` gives. start.ts hands them to the gateway (`graphiqlOperations`), so that
+ * this module loads nothing of the simulator. Comment lines stay within GRAPHIQL_COMMENT_WIDTH so
+ * that the editor pane shows them whole.
  */
-export const GRAPHIQL_DEFAULT_QUERY = /* GraphQL */ `# Flinks gateway, on the embedded simulator.
+export function graphiqlReadyOperations(loginIdOf: (username: string) => string): string {
+  return /* GraphQL */ `# Flinks gateway, on the embedded simulator.
 # Run an operation: the run button's menu picks.
 # Every password is "Everyday"; the README lists
 # the simulator's users and their answers. Run a
@@ -27,7 +29,7 @@ mutation CachedAuthorize {
   authorize(
     input: {
       cached: {
-        loginId: "${simulatorLoginId('Greatday')}"
+        loginId: "${loginIdOf('Greatday')}"
       }
     }
   ) {
@@ -78,7 +80,7 @@ mutation AccountsInOneRoundTrip {
   authorize(
     input: {
       cached: {
-        loginId: "${simulatorLoginId('greatday_nomfa')}"
+        loginId: "${loginIdOf('greatday_nomfa')}"
       }
     }
   ) {
@@ -147,8 +149,9 @@ fragment Result on AuthorizeResult {
   ... on InvalidInputError { issues { path message } }
 }
 `;
+}
 
-/** The longest comment line of GRAPHIQL_DEFAULT_QUERY: what the editor pane shows whole at 1280 px. */
+/** The longest comment line of the ready operations: what the editor pane shows whole at 1280 px. */
 export const GRAPHIQL_COMMENT_WIDTH = 48;
 
 /*

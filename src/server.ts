@@ -25,7 +25,7 @@ import { GatewayError, RateLimitedError } from './errors.ts';
 import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import type { BreakerState } from './flinks/resilience.ts';
-import { GRAPHIQL_DEFAULT_QUERY, renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
+import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
 import { useIncrementalLimit } from './incremental-limit.ts';
 import { LoginService, type LoginServiceOptions } from './logins/service.ts';
 import type { GatewayMetrics } from './metrics.ts';
@@ -71,6 +71,8 @@ export interface GatewayOptions
   statementLinkKey?: Buffer;
   /** The longest one GraphQL request may take, upstream calls included; 130 s by default. */
   requestDeadlineMs?: number;
+  /** The operations GraphiQL opens with (`graphiqlReadyOperations` of src/graphiql.ts). */
+  graphiqlOperations?: string;
 }
 
 export interface GatewayDeps {
@@ -154,7 +156,7 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       ? false
       : {
           title: 'Flinks gateway',
-          defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+          defaultQuery: options.graphiqlOperations,
           shouldPersistHeaders: false,
         },
     // GraphiQL's scripts served by the gateway itself rather than fetched from a CDN: it works

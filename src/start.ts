@@ -7,10 +7,11 @@ import { Admission } from './admission.ts';
 import { ANONYMOUS_PRINCIPAL } from './auth.ts';
 import type { Config } from './config.ts';
 import { FlinksClient } from './flinks/client.ts';
+import { graphiqlReadyOperations } from './graphiql.ts';
 import { requestContext, requestIdFrom } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createGateway, type GatewayOptions } from './server.ts';
-import { SIMULATOR_API_KEY, SIMULATOR_SECRET_KEY, startSimulator } from './simulator/index.ts';
+import { SIMULATOR_API_KEY, SIMULATOR_SECRET_KEY } from './simulator/credentials.ts';
 import { type GatewayStore, MemoryStore } from './store/index.ts';
 import { PostgresStore } from './store/postgres.ts';
 import { startTracing } from './tracing.ts';
@@ -95,13 +96,18 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   // With the simulator, its own keys unless others are configured (the simulator then uses those).
   const secretKey = config.flinks.secretKey ?? SIMULATOR_SECRET_KEY;
   const apiKey = config.flinks.apiKey ?? (config.flinks.baseUrl ? null : SIMULATOR_API_KEY);
-  const simulator = config.flinks.baseUrl
-    ? null
-    : await startSimulator({
-        customerId: config.flinks.customerId,
-        secretKey,
-        apiKey: apiKey ?? undefined,
-      });
+  // The simulator (its users, their images) is loaded only when it runs, or for the LoginIds of
+  // GraphiQL's ready operations: a production gateway never loads it.
+  const simulatorModule =
+    config.flinks.baseUrl && config.production ? null : await import('./simulator/index.ts');
+  const simulator =
+    config.flinks.baseUrl || !simulatorModule
+      ? null
+      : await simulatorModule.startSimulator({
+          customerId: config.flinks.customerId,
+          secretKey,
+          apiKey: apiKey ?? undefined,
+        });
   if (simulator) {
     logger.warn(
       { url: simulator.url },
@@ -130,7 +136,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   metrics.watch(flinks);
   let draining = false;
   const stopping = new AbortController();
-  const gateway = createGateway(gatewayOptions(config, secretKey), {
+  const options = gatewayOptions(config, secretKey);
+  if (simulatorModule && !config.production) {
+    options.graphiqlOperations = graphiqlReadyOperations(simulatorModule.simulatorLoginId);
+  }
+  const gateway = createGateway(options, {
     flinks,
     logger,
     metrics,

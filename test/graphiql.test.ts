@@ -4,16 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   GRAPHIQL_ASSETS_PATH,
   GRAPHIQL_COMMENT_WIDTH,
-  GRAPHIQL_DEFAULT_QUERY,
+  graphiqlReadyOperations,
   latinFontsOnly,
 } from '../src/graphiql.ts';
+import { simulatorLoginId } from '../src/simulator/index.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
+
+const GRAPHIQL_OPERATIONS = graphiqlReadyOperations(simulatorLoginId);
 
 describe('GraphiQL: a small page, and its assets cached and compressed', () => {
   let gw: TestGateway;
   let page: string;
   beforeAll(async () => {
-    gw = await startTestGateway();
+    gw = await startTestGateway({ gateway: { graphiqlOperations: GRAPHIQL_OPERATIONS } });
     page = await (await gw.fetch('/graphql', { headers: { accept: 'text/html' } })).text();
   });
   afterAll(async () => {
@@ -82,7 +85,7 @@ describe('GraphiQL: a small page, and its assets cached and compressed', () => {
   });
 
   it('opens with comment lines the editor pane shows whole', () => {
-    const comments = GRAPHIQL_DEFAULT_QUERY.split('\n').filter((line) =>
+    const comments = GRAPHIQL_OPERATIONS.split('\n').filter((line) =>
       line.trimStart().startsWith('#'),
     );
     expect(comments.length).toBeGreaterThan(10);

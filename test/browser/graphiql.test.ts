@@ -1,16 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { GRAPHIQL_DEFAULT_QUERY } from '../../src/graphiql.ts';
+import { graphiqlReadyOperations } from '../../src/graphiql.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
 import { type ListeningGateway, startListeningGateway } from '../clients/listening-gateway.ts';
 import { type Browser, launchChromium, TEST_OUTPUT } from './chromium.ts';
+
+const GRAPHIQL_OPERATIONS = graphiqlReadyOperations(simulatorLoginId);
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const README_EXAMPLES = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map(
   (match) => match[1] as string,
 );
-const READY_OPERATIONS = [...GRAPHIQL_DEFAULT_QUERY.matchAll(/^(?:query|mutation) (\w+)/gm)].map(
+const READY_OPERATIONS = [...GRAPHIQL_OPERATIONS.matchAll(/^(?:query|mutation) (\w+)/gm)].map(
   (match) => match[1] as string,
 );
 
@@ -119,7 +121,7 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
   }
 
   /** The operations editor's document, as this test last put it there. */
-  let document = GRAPHIQL_DEFAULT_QUERY;
+  let document = GRAPHIQL_OPERATIONS;
 
   /** Edits the document as a person would: every `find` becomes `replacement`, pasted back. */
   async function replaceAll(find: string, replacement: string) {

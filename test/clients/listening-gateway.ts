@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { FlinksClient } from '../../src/flinks/client.ts';
+import { graphiqlReadyOperations } from '../../src/graphiql.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createGateway, type GatewayOptions } from '../../src/server.ts';
 import {
@@ -11,6 +12,7 @@ import {
   SIMULATOR_CUSTOMER_ID,
   SIMULATOR_SECRET_KEY,
   type SimulatorOptions,
+  simulatorLoginId,
   startSimulator,
 } from '../../src/simulator/index.ts';
 
@@ -57,6 +59,7 @@ export async function startListeningGateway(
       production: false,
       auth: { jwtSecret: null, jwksUrl: null, issuer: null, audience: null },
       rateLimitPerMinute: 0,
+      graphiqlOperations: graphiqlReadyOperations(simulatorLoginId),
       ...options.gateway,
     },
     { flinks, logger, stopping: options.stopping },
