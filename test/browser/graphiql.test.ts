@@ -3,8 +3,8 @@ import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { graphiqlReadyOperations } from '../../src/graphiql.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
-import { type ListeningGateway, startListeningGateway } from '../clients/listening-gateway.ts';
-import { type Browser, launchChromium, TEST_OUTPUT } from './chromium.ts';
+import { type Browser, launchChromium, TEST_OUTPUT } from '../support/chromium.ts';
+import { type ListeningGateway, startListeningGateway } from '../support/listening-gateway.ts';
 
 const GRAPHIQL_OPERATIONS = graphiqlReadyOperations(simulatorLoginId);
 

@@ -6,8 +6,8 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RED_SECURITY_IMAGE } from '../../src/simulator/images.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
-import { type ListeningGateway, startListeningGateway } from '../clients/listening-gateway.ts';
-import { type Browser, launchChromium, TEST_OUTPUT } from './chromium.ts';
+import { type Browser, launchChromium, TEST_OUTPUT } from '../support/chromium.ts';
+import { type ListeningGateway, startListeningGateway } from '../support/listening-gateway.ts';
 
 const EXAMPLE = new URL('../../examples/web/', import.meta.url).pathname;
 

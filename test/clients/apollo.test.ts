@@ -11,8 +11,8 @@ import {
 } from '../../src/generated/graphql.ts';
 import introspection from '../../src/generated/possible-types.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
-import { describeResult } from './describe-result.ts';
-import { type ListeningGateway, startListeningGateway } from './listening-gateway.ts';
+import { describeResult } from '../support/describe-result.ts';
+import { type ListeningGateway, startListeningGateway } from '../support/listening-gateway.ts';
 
 /** The hash codegen embedded in a generated document (`__meta__.hash`). */
 function embeddedHash(document: DocumentNode): string {

@@ -7,7 +7,7 @@ import {
   SessionStatementsDocument,
 } from '../../src/generated/graphql.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
-import { type ListeningGateway, startListeningGateway } from './listening-gateway.ts';
+import { type ListeningGateway, startListeningGateway } from '../support/listening-gateway.ts';
 
 describe('the account-data operations of operations/, typed by codegen, against the gateway', () => {
   let gateway: ListeningGateway;

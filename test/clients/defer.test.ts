@@ -12,7 +12,7 @@ import {
 } from '../../src/generated/graphql.ts';
 import introspection from '../../src/generated/possible-types.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
-import { type ListeningGateway, startListeningGateway } from './listening-gateway.ts';
+import { type ListeningGateway, startListeningGateway } from '../support/listening-gateway.ts';
 
 // Greatday: the first GetAccountsDetail of a RequestId is 202, ready on the Async endpoint after
 // detailDelayMs. test_pending: the same after pendingDelayMs, set far beyond any test here.

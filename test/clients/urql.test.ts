@@ -9,8 +9,8 @@ import {
   type AuthorizeResultFieldsFragment,
 } from '../../src/generated/graphql.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
-import { describeResult } from './describe-result.ts';
-import { type ListeningGateway, startListeningGateway } from './listening-gateway.ts';
+import { describeResult } from '../support/describe-result.ts';
+import { type ListeningGateway, startListeningGateway } from '../support/listening-gateway.ts';
 
 function urqlClient(url: string, { persisted = false } = {}) {
   return new Client({

@@ -2,7 +2,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayOrigin } from '../../examples/web/gateway-origin.ts';
 import { loadConfig } from '../../src/config.ts';
-import { type ListeningGateway, startListeningGateway } from '../clients/listening-gateway.ts';
+import { type ListeningGateway, startListeningGateway } from '../support/listening-gateway.ts';
 
 const EXAMPLE = new URL('../../examples/web/', import.meta.url).pathname;
 

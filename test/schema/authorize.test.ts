@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SIMULATOR_LOGIN_IDS, SIMULATOR_SECRET_KEY } from '../../src/simulator/index.ts';
-import {
-  ANSWER_MFA,
-  AUTHORIZE,
-  answer,
-  credentials,
-  startTestGateway,
-  type TestGateway,
-} from '../support/gateway.ts';
+import { ANSWER_MFA, AUTHORIZE, answer, credentials, useTestGateway } from '../support/gateway.ts';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
+const gw = useTestGateway();
 
 function seededLoginId(matches: (login: (typeof SIMULATOR_LOGIN_IDS)[number]) => boolean): string {
   const entry = SIMULATOR_LOGIN_IDS.find(matches);

@@ -1,21 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RED_SECURITY_IMAGE } from '../../src/simulator/images.ts';
-import {
-  ANSWER_MFA,
-  AUTHORIZE,
-  answer,
-  credentials,
-  startTestGateway,
-  type TestGateway,
-} from '../support/gateway.ts';
+import { ANSWER_MFA, AUTHORIZE, answer, credentials, useTestGateway } from '../support/gateway.ts';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
+const gw = useTestGateway();
 
 async function start(username: string) {
   const { body } = await gw.graphql(AUTHORIZE, credentials(username));

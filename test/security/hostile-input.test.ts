@@ -1,15 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
-import { AUTHORIZE, startTestGateway, type TestGateway } from '../support/gateway.ts';
+import { AUTHORIZE, useTestGateway } from '../support/gateway.ts';
 
-let gw: TestGateway;
-beforeAll(async () => {
-  gw = await startTestGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
+const gw = useTestGateway();
 
 interface HostileRequest {
   method: 'GET' | 'POST';

@@ -9,8 +9,8 @@ import {
   parseExact,
   START,
   type WireAccount,
-} from './data-support.ts';
-import { GUID, startFlinks, type TestFlinks } from './flinks-client.ts';
+} from '../support/simulator-data.ts';
+import { GUID, type SimulatorHttp, startSimulatorHttp } from '../support/simulator-http.ts';
 
 const DATA_LINKS = [
   { rel: 'AccountsDetail', href: '/GetAccountsDetail', example: null },
@@ -28,13 +28,13 @@ function isoDaysBefore(days: number): string {
 }
 
 describe('account data', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
   let nomfa: string;
   let greatday: string;
 
   beforeAll(async () => {
     let now = START;
-    flinks = await startFlinks({ now: () => now });
+    flinks = await startSimulatorHttp({ now: () => now });
     nomfa = await openSession(flinks, 'greatday_nomfa');
     greatday = await openSession(flinks, 'Greatday');
     // Greatday's first detail call is a 202 for 1,500 ms: get it out of the way.
@@ -246,7 +246,7 @@ describe('account data', () => {
   });
 
   it('gives two simulators on the same clock the same bytes for the same user', async () => {
-    const other = await startFlinks({ now: () => START });
+    const other = await startSimulatorHttp({ now: () => START });
     try {
       const otherId = await openSession(other, 'greatday_nomfa');
       for (const endpoint of ['GetAccountsSummary', 'GetAccountsDetail', 'GetStatements']) {

@@ -1,11 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATOR_API_KEY, SIMULATOR_SECRET_KEY } from '../../src/simulator/index.ts';
-import { CITY, MINUTE, openSession, START, seededLoginId } from './data-support.ts';
-import { defined, startFlinks, type TestFlinks } from './flinks-client.ts';
+import {
+  CITY,
+  MINUTE,
+  openSession,
+  START,
+  seededLoginId,
+  simulatorOnClock,
+} from '../support/simulator-data.ts';
+import { defined, type SimulatorHttp, startSimulatorHttp } from '../support/simulator-http.ts';
 
 const UNKNOWN_REQUEST_ID = '5b0c3a4e-9d7f-4c1e-8a2b-6f3d1e0c9b8a';
 
-const DATA_CALLS: [string, (flinks: TestFlinks, requestId: string) => Promise<unknown>][] = [
+const DATA_CALLS: [string, (flinks: SimulatorHttp, requestId: string) => Promise<unknown>][] = [
   ['GetAccountsSummary', (flinks, id) => flinks.data('GetAccountsSummary', { RequestId: id })],
   ['GetAccountsDetail', (flinks, id) => flinks.data('GetAccountsDetail', { RequestId: id })],
   ['GetAccountsDetailAsync', (flinks, id) => flinks.poll(id)],
@@ -23,11 +30,11 @@ function sessionError(status: number, code: string, requestId: string) {
 }
 
 describe('the x-api-key of the data endpoints', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
   let requestId: string;
 
   beforeAll(async () => {
-    flinks = await startFlinks();
+    flinks = await startSimulatorHttp();
     requestId = await openSession(flinks, 'greatday_nomfa');
   });
   afterAll(() => flinks.close());
@@ -68,7 +75,7 @@ describe('the x-api-key of the data endpoints', () => {
   });
 
   it('honours a custom apiKey and then refuses the default one', async () => {
-    const custom = await startFlinks({ apiKey: 'custom-api-key' });
+    const custom = await startSimulatorHttp({ apiKey: 'custom-api-key' });
     try {
       const id = await openSession(custom, 'greatday_nomfa');
       const withCustom = await custom.data('GetAccountsSummary', { RequestId: id });
@@ -86,21 +93,12 @@ describe('the x-api-key of the data endpoints', () => {
 });
 
 describe('data sessions', () => {
-  let flinks: TestFlinks;
-  let now = START;
-
-  beforeAll(async () => {
-    flinks = await startFlinks({ now: () => now });
-  });
-  beforeEach(() => {
-    now = START;
-  });
-  afterAll(() => flinks.close());
+  const sim = simulatorOnClock();
 
   it.each(DATA_CALLS)(
     'answers %s for an unknown RequestId with 400 SESSION_NONEXISTENT',
     async (_endpoint, call) => {
-      const response = (await call(flinks, UNKNOWN_REQUEST_ID)) as {
+      const response = (await call(sim.flinks, UNKNOWN_REQUEST_ID)) as {
         status: number;
         body: unknown;
       };
@@ -112,36 +110,36 @@ describe('data sessions', () => {
   it.each(DATA_CALLS)(
     'answers %s for a RequestId still in MFA with 401 UNAUTHORIZED, and the MFA goes on',
     async (_endpoint, call) => {
-      const challenge = await flinks.logIn('Greatday');
+      const challenge = await sim.flinks.logIn('Greatday');
       const requestId = defined(challenge.body.RequestId, 'RequestId');
-      const response = (await call(flinks, requestId)) as { status: number; body: unknown };
+      const response = (await call(sim.flinks, requestId)) as { status: number; body: unknown };
       expect(response.status).toBe(401);
       expect(response.body).toEqual(sessionError(401, 'UNAUTHORIZED', requestId));
-      const next = await flinks.answer(requestId, { [CITY]: ['Montreal'] });
+      const next = await sim.flinks.answer(requestId, { [CITY]: ['Montreal'] });
       expect(next.status).toBe(203);
     },
   );
 
   it('serves the RequestId of a cached QUESTION_NOT_FOUND, an open session', async () => {
-    const cached = await flinks.authorize({
+    const cached = await sim.flinks.authorize({
       LoginId: seededLoginId('test_question_not_found'),
       MostRecentCached: true,
     });
     expect(cached.body.FlinksCode).toBe('QUESTION_NOT_FOUND');
     const requestId = defined(cached.body.RequestId, 'RequestId');
-    const summary = await flinks.data('GetAccountsSummary', { RequestId: requestId });
+    const summary = await sim.flinks.data('GetAccountsSummary', { RequestId: requestId });
     expect(summary.status).toBe(200);
     expect(summary.body.Login?.Username).toBe('test_question_not_found');
   });
 
   it('serves a session idle for exactly 30 minutes, expires it one millisecond later, then forgets it', async () => {
-    const kept = await openSession(flinks, 'greatday_nomfa');
-    const lost = await openSession(flinks, 'greatday_nomfa');
-    now += 30 * MINUTE;
-    const justInTime = await flinks.data('GetAccountsSummary', { RequestId: kept });
-    now += 1;
-    const expired = await flinks.data('GetAccountsSummary', { RequestId: lost });
-    const forgotten = await flinks.data('GetAccountsSummary', { RequestId: lost });
+    const kept = await openSession(sim.flinks, 'greatday_nomfa');
+    const lost = await openSession(sim.flinks, 'greatday_nomfa');
+    sim.now += 30 * MINUTE;
+    const justInTime = await sim.flinks.data('GetAccountsSummary', { RequestId: kept });
+    sim.now += 1;
+    const expired = await sim.flinks.data('GetAccountsSummary', { RequestId: lost });
+    const forgotten = await sim.flinks.data('GetAccountsSummary', { RequestId: lost });
     expect(justInTime.status).toBe(200);
     expect(expired.status).toBe(400);
     expect(expired.body).toEqual(sessionError(400, 'SESSION_EXPIRED', lost));
@@ -149,21 +147,21 @@ describe('data sessions', () => {
   });
 
   it('counts idleness from the last data call, polls included', async () => {
-    const requestId = await openSession(flinks, 'greatday_nomfa');
-    now += 29 * MINUTE;
-    expect((await flinks.data('GetStatements', { RequestId: requestId })).status).toBe(200);
-    now += 29 * MINUTE;
-    expect((await flinks.poll(requestId)).status).toBe(400);
-    now += 29 * MINUTE;
-    expect((await flinks.data('GetAccountsDetail', { RequestId: requestId })).status).toBe(200);
-    now += 30 * MINUTE + 1;
-    const response = await flinks.data('GetAccountsSummary', { RequestId: requestId });
+    const requestId = await openSession(sim.flinks, 'greatday_nomfa');
+    sim.now += 29 * MINUTE;
+    expect((await sim.flinks.data('GetStatements', { RequestId: requestId })).status).toBe(200);
+    sim.now += 29 * MINUTE;
+    expect((await sim.flinks.poll(requestId)).status).toBe(400);
+    sim.now += 29 * MINUTE;
+    expect((await sim.flinks.data('GetAccountsDetail', { RequestId: requestId })).status).toBe(200);
+    sim.now += 30 * MINUTE + 1;
+    const response = await sim.flinks.data('GetAccountsSummary', { RequestId: requestId });
     expect(response.body.FlinksCode).toBe('SESSION_EXPIRED');
   });
 
   it('applies a custom dataLifetimeMs, not the 8 minutes of authorization', async () => {
     let clock = START;
-    const custom = await startFlinks({ now: () => clock, dataLifetimeMs: 60 * MINUTE });
+    const custom = await startSimulatorHttp({ now: () => clock, dataLifetimeMs: 60 * MINUTE });
     try {
       const requestId = await openSession(custom, 'greatday_nomfa');
       clock += 59 * MINUTE;
@@ -179,11 +177,11 @@ describe('data sessions', () => {
 });
 
 describe('data request validation and routing', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
   let requestId: string;
 
   beforeAll(async () => {
-    flinks = await startFlinks();
+    flinks = await startSimulatorHttp();
     requestId = await openSession(flinks, 'greatday_nomfa');
   });
   afterAll(() => flinks.close());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cents, openSession, parseExact, START } from './data-support.ts';
-import { GUID, startFlinks, type TestFlinks } from './flinks-client.ts';
+import { cents, openSession, parseExact, START } from '../support/simulator-data.ts';
+import { GUID, type SimulatorHttp, startSimulatorHttp } from '../support/simulator-http.ts';
 
 interface StatementsBody {
   HttpStatusCode: number;
@@ -39,11 +39,11 @@ function checkPdf(bytes: Buffer): string {
 }
 
 describe('statements', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
   let requestId: string;
 
   beforeAll(async () => {
-    flinks = await startFlinks({ now: () => START });
+    flinks = await startSimulatorHttp({ now: () => START });
     requestId = await openSession(flinks, 'greatday_nomfa');
   });
   afterAll(() => flinks.close());

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
-import { startFlinks, type TestFlinks } from './flinks-client.ts';
+import { type SimulatorHttp, startSimulatorHttp } from '../support/simulator-http.ts';
 
 describe('DELETE /DeleteCard/{loginId}', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
   let now = Date.UTC(2026, 10, 30, 3, 0, 0);
 
   beforeAll(async () => {
-    flinks = await startFlinks({ now: () => now, cardInUseMs: 5_000 });
+    flinks = await startSimulatorHttp({ now: () => now, cardInUseMs: 5_000 });
   });
   afterAll(() => flinks.close());
 

@@ -8,7 +8,7 @@ import {
   SIMULATOR_SECRET_KEY,
   startSimulator,
 } from '../../src/simulator/index.ts';
-import { defined, GUID } from './flinks-client.ts';
+import { defined, GUID } from '../support/simulator-http.ts';
 
 interface Answer {
   status: number;

@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/simulator/images.ts';
-import { defined, startFlinks, type TestFlinks } from './flinks-client.ts';
+import { defined, type SimulatorHttp, startSimulatorHttp } from '../support/simulator-http.ts';
 
 const CITY = 'What city were you born in?';
 const PROMPT = 'Select your security image (hint: the red one)';
@@ -121,7 +121,7 @@ function decode(base64: string): Decoded {
 }
 
 describe('the security images of mfa_image', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
   let images: string[];
 
   async function imageRound(): Promise<string> {
@@ -132,7 +132,7 @@ describe('the security images of mfa_image', () => {
   }
 
   beforeAll(async () => {
-    flinks = await startFlinks();
+    flinks = await startSimulatorHttp();
     const requestId = await imageRound();
     const again = await flinks.authorize({ RequestId: requestId });
     images = defined(again.body.SecurityChallenges?.[0]?.Iterables);

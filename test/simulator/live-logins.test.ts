@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATOR_USERS } from '../../src/simulator/index.ts';
-import { GUID, startFlinks, type TestFlinks } from './flinks-client.ts';
+import { GUID, type SimulatorHttp, startSimulatorHttp } from '../support/simulator-http.ts';
 
 const INVALID_TOKEN = { HttpStatusCode: 401, Message: 'You must provide a valid authorize token' };
 
@@ -23,10 +23,10 @@ const ERROR_USERS: ReadonlyArray<[string, number, string]> = [
 ];
 
 describe('live logins with credentials', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
 
   beforeAll(async () => {
-    flinks = await startFlinks();
+    flinks = await startSimulatorHttp();
   });
   afterAll(() => flinks.close());
 
@@ -115,7 +115,7 @@ describe('live logins with credentials', () => {
   });
 
   it('refuses the token of test_token_refused_once the first time only', async () => {
-    const own = await startFlinks();
+    const own = await startSimulatorHttp();
     try {
       const first = await own.logIn('test_token_refused_once');
       const second = await own.logIn('test_token_refused_once');
@@ -141,7 +141,7 @@ describe('live logins with credentials', () => {
 
 describe('test_slow', () => {
   it('answers 200 after three seconds', async () => {
-    const flinks = await startFlinks();
+    const flinks = await startSimulatorHttp();
     try {
       const started = performance.now();
       const response = await flinks.logIn('test_slow');
@@ -153,7 +153,7 @@ describe('test_slow', () => {
   });
 
   it('gives up the wait when the client aborts, and records no answer', async () => {
-    const flinks = await startFlinks();
+    const flinks = await startSimulatorHttp();
     try {
       const body = { Institution: 'FlinksCapital', Username: 'test_slow', Password: 'Everyday' };
       await expect(flinks.authorize(body, AbortSignal.timeout(100))).rejects.toThrow();
@@ -165,7 +165,7 @@ describe('test_slow', () => {
   });
 
   it('lets close() end promptly while a slow answer is pending', async () => {
-    const flinks = await startFlinks();
+    const flinks = await startSimulatorHttp();
     const pending = flinks.logIn('test_slow').catch((error: unknown) => error);
     await new Promise((resolve) => setTimeout(resolve, 50));
     const outcome = await Promise.race([

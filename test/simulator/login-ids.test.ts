@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIMULATOR_LOGIN_IDS, simulatorLoginId } from '../../src/simulator/index.ts';
-import { defined, GUID, startFlinks, type TestFlinks } from './flinks-client.ts';
+import {
+  defined,
+  GUID,
+  type SimulatorHttp,
+  startSimulatorHttp,
+} from '../support/simulator-http.ts';
 
 const LAST_REFRESH = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}$/;
 const CITY = 'What city were you born in?';
@@ -13,10 +18,10 @@ function seeded(username: string): string {
 }
 
 describe('LoginIds', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
 
   beforeAll(async () => {
-    flinks = await startFlinks();
+    flinks = await startSimulatorHttp();
   });
   afterAll(() => flinks.close());
 

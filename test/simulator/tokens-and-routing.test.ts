@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SIMULATOR_SECRET_KEY } from '../../src/simulator/index.ts';
-import { GUID, startFlinks, type TestFlinks } from './flinks-client.ts';
+import { GUID, type SimulatorHttp, startSimulatorHttp } from '../support/simulator-http.ts';
 
 const INVALID_TOKEN = { HttpStatusCode: 401, Message: 'You must provide a valid authorize token' };
 const NO_MFA_LOGIN = {
@@ -11,11 +11,11 @@ const NO_MFA_LOGIN = {
 };
 
 describe('GenerateAuthorizeToken and the authorize token', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
   let now = Date.UTC(2026, 10, 24, 0, 41, 3, 169);
 
   beforeAll(async () => {
-    flinks = await startFlinks({ now: () => now });
+    flinks = await startSimulatorHttp({ now: () => now });
   });
   afterAll(() => flinks.close());
 
@@ -121,10 +121,10 @@ describe('GenerateAuthorizeToken and the authorize token', () => {
 });
 
 describe('routing', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
 
   beforeAll(async () => {
-    flinks = await startFlinks();
+    flinks = await startSimulatorHttp();
   });
   afterAll(() => flinks.close());
 
@@ -160,7 +160,7 @@ describe('routing', () => {
   });
 
   it('honours a custom secret key and customer id', async () => {
-    const custom = await startFlinks({
+    const custom = await startSimulatorHttp({
       secretKey: 'custom-secret',
       customerId: '0b7a1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
     });
@@ -178,10 +178,10 @@ describe('routing', () => {
 });
 
 describe('call recording', () => {
-  let flinks: TestFlinks;
+  let flinks: SimulatorHttp;
 
   beforeAll(async () => {
-    flinks = await startFlinks();
+    flinks = await startSimulatorHttp();
   });
   beforeEach(() => flinks.running.simulator.clearCalls());
   afterAll(() => flinks.close());

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { FlinksClient, type FlinksClientOptions } from '../../src/flinks/client.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createGateway, type GatewayOptions } from '../../src/server.ts';
@@ -206,5 +206,38 @@ export function answer(requestId: string, responses: Record<string, string[]>) {
       requestId,
       responses: Object.entries(responses).map(([prompt, answers]) => ({ prompt, answers })),
     },
+  };
+}
+
+/**
+ * The gateway of a test file (or describe): started before its tests, closed after them. Call it
+ * at the top level of the file; the members read the started gateway.
+ */
+export function useTestGateway(options?: Parameters<typeof startTestGateway>[0]): TestGateway {
+  let started: TestGateway | undefined;
+  beforeAll(async () => {
+    started = await startTestGateway(options);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): TestGateway => {
+    if (!started) throw new Error('The test gateway starts in beforeAll.');
+    return started;
+  };
+  return {
+    get simulator() {
+      return current().simulator;
+    },
+    get simulatorUrl() {
+      return current().simulatorUrl;
+    },
+    get logs() {
+      return current().logs;
+    },
+    graphql: (...args) => current().graphql(...args),
+    fetch: (...args) => current().fetch(...args),
+    authorizeCalls: () => current().authorizeCalls(),
+    close: () => current().close(),
   };
 }

@@ -32,7 +32,11 @@ export interface FlinksResponse {
   body: FlinksBody;
 }
 
-export interface TestFlinks {
+/**
+ * A raw HTTP client of the simulator: Flinks' wire as it is (PascalCase JSON, status codes), no
+ * gateway and no FlinksClient in between.
+ */
+export interface SimulatorHttp {
   readonly running: RunningSimulator;
   url(endpoint: string): string;
   post(
@@ -61,7 +65,9 @@ export function defined<T>(value: T | undefined, what = 'value'): T {
   return value;
 }
 
-export async function startFlinks(options: StartSimulatorOptions = {}): Promise<TestFlinks> {
+export async function startSimulatorHttp(
+  options: StartSimulatorOptions = {},
+): Promise<SimulatorHttp> {
   const running = await startSimulator(options);
   const customerId = options.customerId ?? SIMULATOR_CUSTOMER_ID;
   const secretKey = options.secretKey ?? SIMULATOR_SECRET_KEY;

@@ -1,6 +1,6 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { SIMULATOR_LOGIN_IDS } from '../../src/simulator/index.ts';
-import { defined, type TestFlinks } from './flinks-client.ts';
+import { defined, type SimulatorHttp, startSimulatorHttp } from './simulator-http.ts';
 
 export const START = Date.UTC(2026, 10, 24, 0, 41, 3, 169);
 export const MINUTE = 60 * 1000;
@@ -67,7 +67,7 @@ export function seededLoginId(username: string): string {
 }
 
 /** Logs in live (answering Greatday's two questions when asked) and returns the open RequestId. */
-export async function openSession(flinks: TestFlinks, username: string): Promise<string> {
+export async function openSession(flinks: SimulatorHttp, username: string): Promise<string> {
   let response = await flinks.logIn(username);
   const requestId = defined(response.body.RequestId, 'RequestId');
   if (response.status === 203) {
@@ -85,3 +85,19 @@ export const ALL_OPTIONS = {
   WithBalance: true,
   DaysOfTransactions: 'Days365',
 };
+
+/**
+ * A simulator for the tests of one `describe`, on a clock set back to START before each test:
+ * `sim.flinks` calls it, `sim.now` moves its time.
+ */
+export function simulatorOnClock(): { flinks: SimulatorHttp; now: number } {
+  const sim = { now: START } as { flinks: SimulatorHttp; now: number };
+  beforeAll(async () => {
+    sim.flinks = await startSimulatorHttp({ now: () => sim.now });
+  });
+  beforeEach(() => {
+    sim.now = START;
+  });
+  afterAll(() => sim.flinks.close());
+  return sim;
+}
