@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { FlinksTimeouts } from './flinks/client.ts';
 import { GUID } from './flinks/ids.ts';
 import type { BreakerOptions } from './flinks/resilience.ts';
+import type { FlinksTimeouts } from './flinks/transport.ts';
 // The customer id Flinks publishes for its shared toolbox (FACTS.md), which the simulator answers
 // on as well: one value. credentials.ts holds constants only, so this loads nothing else of it.
 import { SIMULATOR_CUSTOMER_ID as TOOLBOX_CUSTOMER_ID } from './simulator/credentials.ts';

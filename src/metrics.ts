@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { FlinksMetrics } from './flinks/client.ts';
 import type { BreakerState } from './flinks/resilience.ts';
+import type { FlinksMetrics } from './flinks/transport.ts';
 
 /** What the gateway reports to Prometheus (`GET /metrics`). One registry per gateway. */
 export interface GatewayMetrics {

@@ -1,6 +1,4 @@
-import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { type Dispatcher, Pool } from 'undici';
 import type { z } from 'zod';
 import {
   GatewayError,
@@ -14,13 +12,18 @@ import { errorFromFlinksCode, FlinksContractError } from './errors.ts';
 import {
   type BreakerOptions,
   type BreakerState,
-  FlinksUnreachableError,
   markOutage,
   markTransient,
   Resilience,
   type RetryOptions,
 } from './resilience.ts';
 import { TokenPool } from './token-pool.ts';
+import {
+  type FlinksMetrics,
+  FlinksTransport,
+  type RawResponse,
+  type TransportOptions,
+} from './transport.ts';
 import type {
   Account,
   AccountStatements,
@@ -32,9 +35,12 @@ import type {
 } from './types.ts';
 import {
   AuthorizeSuccessBody,
+  authorizeBody,
   DeleteCardBody,
   ErrorBody,
+  flinksCodeOf,
   MfaRequiredBody,
+  parseJson,
   TokenBody,
 } from './wire.ts';
 
@@ -44,92 +50,33 @@ export const CARD_IN_USE_RETRY_SECONDS = 5;
 /** What `/DeleteCard` answered: the LoginId's data is gone (`deleted`), or Flinks knows no such LoginId. */
 export type DeleteCardOutcome = 'deleted' | 'unknown';
 
-export interface FlinksTimeouts {
-  /** TCP + TLS connect. */
-  connectMs: number;
-  /** From request sent to response headers. A live bank login takes tens of seconds. */
-  headersMs: number;
-  /** Longest pause between two chunks of a response body. */
-  bodyMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: FlinksTimeouts = {
-  connectMs: 10_000,
-  headersMs: 120_000,
-  bodyMs: 30_000,
-};
-
-export interface FlinksClientOptions {
-  /** Flinks API origin, e.g. `https://toolbox-api.private.fin.ag`. */
-  baseUrl: string;
-  customerId: string;
+export interface FlinksClientOptions extends TransportOptions {
   /** Used only in the `flinks-auth-key` header of /GenerateAuthorizeToken. */
   secretKey: string;
   /** The `x-api-key` of the data endpoints; data calls fail (masked) without it. */
   apiKey?: string | null;
-  timeouts?: Partial<FlinksTimeouts>;
-  /** Largest response body read, in bytes; a larger one is a broken contract. */
-  maxResponseBytes?: number;
-  /** Replaces the client's own keep-alive Pool (tests pass an undici MockAgent). */
-  dispatcher?: Dispatcher;
-  /** Connections the Pool may open to Flinks. */
-  connections?: number;
   retry?: Partial<RetryOptions>;
   breaker?: Partial<BreakerOptions>;
   /** Most pre-minted /Authorize tokens kept ready; 0 mints every token inline. */
   tokenPoolSize?: number;
-  metrics?: FlinksMetrics;
-  /** A span per upstream exchange (OpenTelemetry), child of the active one. */
-  tracer?: Tracer;
-  logger?: Logger;
-}
-
-/** What the client reports of each upstream exchange; implemented with Prometheus in metrics.ts. */
-export interface FlinksMetrics {
-  upstream(
-    endpoint: string,
-    status: number | 'error',
-    flinksCode: string | null,
-    seconds: number,
-  ): void;
-  retry(endpoint: string): void;
-}
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
 }
 
 /** Flinks' /Authorize over undici. Knows nothing of GraphQL; answers domain values or GatewayErrors. */
 export class FlinksClient {
-  readonly #origin: string;
-  readonly #basePath: string;
   readonly #secretKey: string;
   readonly #apiKey: string | null;
-  readonly #timeouts: FlinksTimeouts;
-  readonly #maxResponseBytes: number;
-  readonly #dispatcher: Dispatcher;
-  readonly #ownsDispatcher: boolean;
   readonly #logger: Logger | undefined;
   readonly #metrics: FlinksMetrics | undefined;
-  readonly #tracer: Tracer | undefined;
-  readonly #host: string;
+  readonly #transport: FlinksTransport;
   readonly #resilience: Resilience;
   readonly #tokens: TokenPool;
 
   constructor(options: FlinksClientOptions) {
-    const base = new URL(options.baseUrl);
-    this.#origin = base.origin;
-    this.#basePath = `${base.pathname.replace(/\/+$/, '')}/v3/${encodeURIComponent(options.customerId)}/BankingServices`;
     this.#secretKey = options.secretKey;
     this.#apiKey = options.apiKey ?? null;
-    this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    this.#maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
     this.#logger = options.logger;
     this.#metrics = options.metrics;
-    this.#tracer = options.tracer;
-    this.#host = base.hostname;
+    this.#transport = new FlinksTransport(options);
     this.#resilience = new Resilience({
       retry: options.retry,
       breaker: options.breaker,
@@ -144,19 +91,6 @@ export class FlinksClient {
           'token prefetch failed',
         ),
     });
-    this.#ownsDispatcher = options.dispatcher === undefined;
-    this.#dispatcher =
-      options.dispatcher ??
-      new Pool(this.#origin, {
-        connect: { timeout: this.#timeouts.connectMs },
-        headersTimeout: this.#timeouts.headersMs,
-        bodyTimeout: this.#timeouts.bodyMs,
-        keepAliveTimeout: 30_000,
-        connections: options.connections ?? 256,
-        // undici 8 speaks HTTP/2 when TLS offers it; `connections` and the timeouts above are
-        // HTTP/1.1 figures, and every test and the simulator run HTTP/1.1.
-        allowH2: false,
-      });
   }
 
   /** The circuit breakers of this origin, the worst of them: `open` while Flinks is failing. */
@@ -226,7 +160,7 @@ export class FlinksClient {
       const token = await this.#tokens.take(signal);
       const headers = { 'flinks-auth-key': token };
       const response = await this.#post('Authorize', headers, body, signal, attempt);
-      if (response.status === 401 && flinksCodeOf(response) === null) {
+      if (response.status === 401 && flinksCodeOf(response.text) === null) {
         if (tokens === 1) {
           this.#logger?.warn(
             { endpoint: 'Authorize' },
@@ -385,7 +319,7 @@ export class FlinksClient {
 
   async close(): Promise<void> {
     this.#tokens.close();
-    if (this.#ownsDispatcher) await this.#dispatcher.close();
+    await this.#transport.close();
   }
 
   /** A data call: the 200 response to parse, or the 202 as DataPending; anything else thrown. */
@@ -550,169 +484,21 @@ export class FlinksClient {
     signal: AbortSignal | undefined,
     attempt: number,
   ): Promise<RawResponse> {
-    const response = await this.#exchange(method, endpoint, path, headers, body, signal, attempt);
+    const response = await this.#transport.exchange(
+      method,
+      endpoint,
+      path,
+      headers,
+      body,
+      signal,
+      attempt,
+    );
     if (response.status >= 500) {
       const failure = markTransient(this.#failure(endpoint, response));
-      throw flinksCodeOf(response) === null ? markOutage(failure) : failure;
+      throw flinksCodeOf(response.text) === null ? markOutage(failure) : failure;
     }
     return response;
   }
-
-  async #exchange(
-    method: 'GET' | 'POST' | 'DELETE',
-    endpoint: string,
-    path: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    signal: AbortSignal | undefined,
-    attempt: number,
-  ): Promise<RawResponse> {
-    const started = performance.now();
-    let status: number | 'error' = 'error';
-    let flinksCode: string | null = null;
-    // Endpoint names only: a data path carries the LoginId or RequestId.
-    const span = this.#tracer?.startSpan(`flinks ${endpoint}`, {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'flinks.endpoint': endpoint,
-        'flinks.attempt': attempt,
-        'http.request.method': method,
-        'server.address': this.#host,
-      },
-    });
-    try {
-      // The dispatcher itself, not undici's request(url): no URL parsed per call.
-      const response = await this.#dispatcher.request({
-        origin: this.#origin,
-        path: `${this.#basePath}/${path}`,
-        method,
-        headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
-        body,
-        signal,
-        headersTimeout: this.#timeouts.headersMs,
-        bodyTimeout: this.#timeouts.bodyMs,
-      });
-      const text = await readText(response.body, this.#maxResponseBytes);
-      if (text === null) {
-        throw new FlinksContractError(`Flinks sent a body over ${this.#maxResponseBytes} bytes.`, {
-          endpoint,
-          status: response.statusCode,
-        });
-      }
-      status = response.statusCode;
-      const raw = { status, headers: response.headers, text };
-      if (status >= 300) flinksCode = flinksCodeOf(raw);
-      return raw;
-    } catch (error) {
-      if (signal?.aborted) throw aborted(signal.reason);
-      if (error instanceof FlinksContractError) throw error;
-      this.#logger?.warn(
-        {
-          endpoint,
-          err: { code: (error as { code?: unknown }).code, message: (error as Error).message },
-        },
-        'flinks unreachable',
-      );
-      throw new FlinksUnreachableError(
-        isTimeout(error)
-          ? 'Flinks did not answer in time. Try again later.'
-          : 'Flinks could not be reached. Try again later.',
-        { cause: error },
-      );
-    } finally {
-      const seconds = (performance.now() - started) / 1000;
-      this.#metrics?.upstream(endpoint, status, flinksCode, seconds);
-      if (span) {
-        if (status === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
-        else span.setAttribute('http.response.status_code', status);
-        if (flinksCode) span.setAttribute('flinks.code', flinksCode);
-        span.end();
-      }
-      this.#logger?.debug({ endpoint, status, ms: Math.round(seconds * 1000) }, 'flinks call');
-    }
-  }
-}
-
-/**
- * What to throw when the caller's signal ended a call: the gateway's own per-request deadline is
- * a typed timeout; anything else (the client went away) is rethrown as is.
- */
-function aborted(reason: unknown): unknown {
-  if ((reason as { name?: unknown } | null)?.name === 'TimeoutError') {
-    return new InstitutionUnavailableError('Flinks did not answer in time. Try again later.', {
-      cause: reason,
-    });
-  }
-  return reason;
-}
-
-function authorizeBody(authorizeRequest: AuthorizeRequest): Record<string, unknown> {
-  switch (authorizeRequest.mode) {
-    case 'cached':
-      return { LoginId: authorizeRequest.loginId, MostRecentCached: true };
-    case 'refresh':
-      return {
-        LoginId: authorizeRequest.loginId,
-        MostRecentCached: false,
-        ...liveOptions(authorizeRequest),
-      };
-    case 'credentials':
-      return {
-        Institution: authorizeRequest.institution,
-        Username: authorizeRequest.username,
-        Password: authorizeRequest.password,
-        MostRecentCached: false,
-        ...liveOptions(authorizeRequest),
-      };
-    case 'answer':
-      return {
-        RequestId: authorizeRequest.requestId,
-        SecurityResponses: authorizeRequest.responses,
-      };
-  }
-}
-
-function liveOptions(options: {
-  language?: string | null;
-  save?: boolean | null;
-  tag?: string | null;
-}) {
-  return {
-    ...(options.language == null ? {} : { Language: options.language }),
-    ...(options.save == null ? {} : { Save: options.save }),
-    ...(options.tag == null ? {} : { Tag: options.tag }),
-  };
-}
-
-/** The whole body as text, or null when it exceeds `maxBytes` (the rest is discarded). */
-async function readText(
-  body: Dispatcher.ResponseData['body'],
-  maxBytes: number,
-): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      body.destroy();
-      return null;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function flinksCodeOf(response: RawResponse): string | null {
-  const parsed = ErrorBody.safeParse(parseJson(response.text));
-  return parsed.success ? parsed.data.FlinksCode : null;
 }
 
 function parseRetryAfter(value: string | string[] | undefined): number | null {
@@ -721,13 +507,4 @@ function parseRetryAfter(value: string | string[] | undefined): number | null {
   if (/^\d+$/.test(raw.trim())) return Number(raw.trim());
   const date = Date.parse(raw);
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
-
-function isTimeout(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    code === 'UND_ERR_CONNECT_TIMEOUT' ||
-    code === 'UND_ERR_HEADERS_TIMEOUT' ||
-    code === 'UND_ERR_BODY_TIMEOUT'
-  );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AuthorizeRequest } from './types.ts';
 
 /*
  * zod schemas of Flinks' JSON. Tolerant of absent optional fields and of unknown extra fields
@@ -90,3 +91,56 @@ export const DeleteCardBody = z.object({
 
 export type AuthorizeSuccessBody = z.infer<typeof AuthorizeSuccessBody>;
 export type MfaRequiredBody = z.infer<typeof MfaRequiredBody>;
+
+/** The JSON body of an /Authorize request. */
+export function authorizeBody(authorizeRequest: AuthorizeRequest): Record<string, unknown> {
+  switch (authorizeRequest.mode) {
+    case 'cached':
+      return { LoginId: authorizeRequest.loginId, MostRecentCached: true };
+    case 'refresh':
+      return {
+        LoginId: authorizeRequest.loginId,
+        MostRecentCached: false,
+        ...liveOptions(authorizeRequest),
+      };
+    case 'credentials':
+      return {
+        Institution: authorizeRequest.institution,
+        Username: authorizeRequest.username,
+        Password: authorizeRequest.password,
+        MostRecentCached: false,
+        ...liveOptions(authorizeRequest),
+      };
+    case 'answer':
+      return {
+        RequestId: authorizeRequest.requestId,
+        SecurityResponses: authorizeRequest.responses,
+      };
+  }
+}
+
+function liveOptions(options: {
+  language?: string | null;
+  save?: boolean | null;
+  tag?: string | null;
+}) {
+  return {
+    ...(options.language == null ? {} : { Language: options.language }),
+    ...(options.save == null ? {} : { Save: options.save }),
+    ...(options.tag == null ? {} : { Tag: options.tag }),
+  };
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The FlinksCode of an error body, or null when the body carries none. */
+export function flinksCodeOf(text: string): string | null {
+  const parsed = ErrorBody.safeParse(parseJson(text));
+  return parsed.success ? parsed.data.FlinksCode : null;
+}
