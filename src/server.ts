@@ -4,27 +4,17 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Tracer } from '@opentelemetry/api';
-import { type DocumentNode, Kind } from 'graphql';
-import {
-  createGraphQLError,
-  createYoga,
-  type FetchAPI,
-  maskError,
-  type Plugin,
-  type YogaServerInstance,
-} from 'graphql-yoga';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { type Authenticate, createAuthenticate, UnauthenticatedError } from './auth.ts';
+import { type Authenticate, createAuthenticate } from './auth.ts';
 import { RateLimiter } from './authorize/rate-limit.ts';
 import { AuthorizeService, type AuthorizeServiceOptions } from './authorize/service.ts';
 import type { Config } from './config.ts';
 import type { Context } from './context.ts';
 import { DataService, type DataServiceOptions } from './data/service.ts';
 import { StatementLinks } from './data/statement-links.ts';
-import { GatewayError, RateLimitedError } from './errors.ts';
 import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
-import type { BreakerState } from './flinks/resilience.ts';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
 import { useIncrementalLimit } from './incremental-limit.ts';
 import { LoginService, type LoginServiceOptions } from './logins/service.ts';
@@ -34,6 +24,12 @@ import { createRequestSignals } from './request-signal.ts';
 import { schema } from './schema/index.ts';
 import { type GatewayStore, MemoryStore } from './store/index.ts';
 import { useTrustedDocuments } from './trusted-documents.ts';
+import { useAuthentication } from './use-authentication.ts';
+import { useBodyLimit } from './use-body-limit.ts';
+import { useHealth } from './use-health.ts';
+import { useMetrics } from './use-metrics.ts';
+import { useReadiness } from './use-readiness.ts';
+import { useStatementDownloads } from './use-statement-downloads.ts';
 import { useTracing } from './use-tracing.ts';
 
 /** The security limits, in one place. */
@@ -249,217 +245,6 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       };
     },
   });
-}
-
-const FLINKS_HEALTH: Record<BreakerState, string> = {
-  closed: 'available',
-  'half-open': 'recovering',
-  open: 'unavailable',
-};
-
-/**
- * `GET /health`: 200 while the process is up, with what it knows of Flinks (its circuit breaker):
- * `{"status":"ok","flinks":"available"|"recovering"|"unavailable"}`.
- */
-function useHealth(flinks: Partial<Pick<FlinksClient, 'breakerState'>>): Plugin {
-  return {
-    onRequest({ url, fetchAPI, endResponse }) {
-      if (url.pathname !== '/health') return;
-      endResponse(
-        new fetchAPI.Response(
-          JSON.stringify({ status: 'ok', flinks: FLINKS_HEALTH[flinks.breakerState ?? 'closed'] }),
-          { headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } },
-        ),
-      );
-    },
-  };
-}
-
-/**
- * `/readiness`: 200 when `check` says so, 503 when not or when it fails (its message as text).
- * What Yoga's useReadinessCheck answers, matched on the path alone: Yoga's plugin also tests a
- * URLPattern against every other request, the GraphQL ones included.
- */
-function useReadiness(check: () => Promise<boolean>): Plugin {
-  return {
-    // Not async: every other request passes through without a promise.
-    onRequest({ url, fetchAPI, endResponse }) {
-      if (url.pathname !== '/readiness') return;
-      return check().then(
-        (ready) => endResponse(new fetchAPI.Response(null, { status: ready ? 200 : 503 })),
-        (error: unknown) => {
-          const isError = error instanceof Error;
-          endResponse(
-            new fetchAPI.Response(isError ? error.message : null, {
-              status: 503,
-              headers: isError ? { 'content-type': 'text/plain; charset=utf-8' } : {},
-            }),
-          );
-        },
-      );
-    },
-  };
-}
-
-/** Serves `GET /metrics` and counts operations by name. */
-function useMetrics(metrics: GatewayMetrics): Plugin {
-  return {
-    // Not async, as every onRequest below: a request for another path gets no promise.
-    onRequest({ url, fetchAPI, endResponse }) {
-      if (url.pathname !== '/metrics') return;
-      return metrics.registry.metrics().then((text) =>
-        endResponse(
-          new fetchAPI.Response(text, {
-            headers: { 'content-type': metrics.registry.contentType },
-          }),
-        ),
-      );
-    },
-    onExecute({ args }) {
-      metrics.operation(args.operationName ?? operationNameOf(args.document));
-    },
-  };
-}
-
-function operationNameOf(document: DocumentNode): string | null {
-  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
-  return operation?.kind === Kind.OPERATION_DEFINITION ? (operation.name?.value ?? null) : null;
-}
-
-/**
- * Serves `GET /statements/{token}`: the PDF a signed, short-lived link names. The link is the
- * credential (it fits an `<a href>`), checked against the session's owner, so it runs before
- * caller authentication.
- */
-function useStatementDownloads(data: DataService, logger: Logger): Plugin {
-  return {
-    onRequest({ request, url, fetchAPI, endResponse }) {
-      if (!url.pathname.startsWith('/statements/')) return;
-      return download(request, url, fetchAPI, endResponse);
-    },
-  };
-
-  async function download(
-    request: Request,
-    url: URL,
-    fetchAPI: FetchAPI,
-    endResponse: (response: Response) => void,
-  ): Promise<void> {
-    const json = (status: number, message: string, headers: Record<string, string> = {}) =>
-      endResponse(
-        new fetchAPI.Response(JSON.stringify({ error: message }), {
-          status,
-          headers: {
-            'content-type': 'application/json',
-            'cache-control': 'no-store',
-            ...headers,
-          },
-        }),
-      );
-    if (request.method !== 'GET') return json(405, 'Use GET.', { allow: 'GET' });
-    try {
-      const file = await data.download(url.pathname.slice('/statements/'.length), request.signal);
-      if (!file) return json(404, 'This link is invalid or has expired.');
-      endResponse(
-        new fetchAPI.Response(new Uint8Array(file.bytes), {
-          headers: {
-            'content-type': 'application/pdf',
-            'content-disposition': `attachment; filename="statement-${file.id.replace(/[^\w-]/g, '')}.pdf"`,
-            'cache-control': 'private, no-store',
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof GatewayError)) throw error;
-      logger.warn({ code: error.code, flinksCode: error.flinksCode }, 'statement download refused');
-      if (error instanceof RateLimitedError) {
-        const wait = String(error.retryAfterSeconds ?? 60);
-        return json(429, error.message, { 'retry-after': wait });
-      }
-      if (error.retryable) return json(503, error.message, { 'retry-after': '5' });
-      json(404, 'This link is invalid or has expired.');
-    }
-  }
-}
-
-/**
- * Authenticates every request before it is parsed, except GraphiQL's page itself, and answers 401
- * with `extensions.code: UNAUTHENTICATED` when that fails.
- */
-function useAuthentication(
-  authenticate: Authenticate,
-  principals: WeakMap<Request, string>,
-  { graphiql }: { graphiql: boolean },
-): Plugin {
-  return {
-    async onRequest({ request, fetchAPI, endResponse }) {
-      if (
-        graphiql &&
-        request.method === 'GET' &&
-        request.headers.get('accept')?.includes('text/html')
-      ) {
-        return;
-      }
-      try {
-        principals.set(request, await authenticate(request.headers.get('authorization')));
-      } catch (error) {
-        if (!(error instanceof UnauthenticatedError)) throw error;
-        endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }],
-            }),
-            {
-              status: 401,
-              headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
-            },
-          ),
-        );
-      }
-    },
-  };
-}
-
-/**
- * Refuses a POST body over `maxBytes` with 413, from its declared length or while reading it,
- * then hands the bytes to Yoga's own parser for the content type.
- */
-function useBodyLimit(maxBytes: number): Plugin {
-  const tooLarge = () =>
-    createGraphQLError(`The request body is over ${maxBytes} bytes.`, {
-      extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
-    });
-  return {
-    onRequestParse({ request, requestParser, setRequestParser }) {
-      if (request.method !== 'POST' || !requestParser) return;
-      setRequestParser(async (req) => {
-        if (Number(req.headers.get('content-length')) > maxBytes) throw tooLarge();
-        const body = await readLimited(req.body, maxBytes);
-        if (body === null) throw tooLarge();
-        return requestParser(
-          new Request(req.url, { method: 'POST', headers: [...req.headers], body }),
-        );
-      });
-    },
-  };
-}
-
-/** The whole stream, or null as soon as it passes `maxBytes` (the rest is not read). */
-async function readLimited(stream: ReadableStream<Uint8Array> | null, maxBytes: number) {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream?.getReader();
-  while (reader) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }
 
 /**

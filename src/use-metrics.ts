@@ -1,0 +1,28 @@
+import { type DocumentNode, Kind } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GatewayMetrics } from './metrics.ts';
+
+/** Serves `GET /metrics` and counts operations by name. */
+export function useMetrics(metrics: GatewayMetrics): Plugin {
+  return {
+    // Not async: a request for another path gets no promise.
+    onRequest({ url, fetchAPI, endResponse }) {
+      if (url.pathname !== '/metrics') return;
+      return metrics.registry.metrics().then((text) =>
+        endResponse(
+          new fetchAPI.Response(text, {
+            headers: { 'content-type': metrics.registry.contentType },
+          }),
+        ),
+      );
+    },
+    onExecute({ args }) {
+      metrics.operation(args.operationName ?? operationNameOf(args.document));
+    },
+  };
+}
+
+function operationNameOf(document: DocumentNode): string | null {
+  const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return operation?.kind === Kind.OPERATION_DEFINITION ? (operation.name?.value ?? null) : null;
+}
