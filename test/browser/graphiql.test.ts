@@ -36,9 +36,9 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
   /** What the page wrote to its console as an error, uncaught exceptions, failed requests. */
   const problems: string[] = [];
   /**
-   * Streamed (multipart) operations whose every payload GraphiQL had shown, its run button idle
-   * again: under load Chromium sometimes still held such a request open, and a later run then
-   * aborted it (net::ERR_ABORTED). A person sees nothing of that; the data was whole.
+   * Streamed (multipart) operations whose abort (net::ERR_ABORTED) is not a failure: under load
+   * GraphiQL read the last payload (hasNext: false) and then aborted the request before its
+   * closing boundary came. The test still requires every payload shown and the run button idle.
    */
   const streamedAndShown = new Set<string>();
 
@@ -260,17 +260,18 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
       (response: Response) =>
         response.url() === gateway.url && response.request().method() === 'POST',
     );
+    // GraphiQL may abort this request itself once it has read the last payload (hasNext: false)
+    // and before the closing boundary arrives: not a failure when the pane shows it whole.
+    streamedAndShown.add('DeferredAccounts');
     await page.getByRole('button', { name: /Execute query/ }).click();
     const response = await answered;
     expect(response.headers()['content-type']).toMatch(/^multipart\/mixed/);
     await pane.getByText('"AccountsDetail"').first().waitFor({ timeout: 30_000 });
     // Done as a person sees it: the run button is no longer a stop button (GraphiQL read the
-    // last payload). Under load, Playwright's response.finished() sometimes had not settled 30 s
-    // later for a response GraphiQL had read to its end (see streamedAndShown).
+    // last payload); response.finished() may never settle when GraphiQL aborts the request.
     await page
       .getByRole('button', { name: /^Stop query/ })
       .waitFor({ state: 'hidden', timeout: 30_000 });
-    streamedAndShown.add('DeferredAccounts');
     const shown = await pane.innerText();
     expect(shown).toContain('"AccountsSummary"');
     expect(shown).not.toContain('"errors"');
