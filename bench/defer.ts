@@ -4,19 +4,9 @@
  * `retryAfterSeconds`), on the simulator's delayed 202 flows. Everything on 127.0.0.1, in this
  * process; a fixed number of rounds; prints figures, asserts nothing.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FlinksClient } from '../src/flinks/client.ts';
-import { createLogger } from '../src/logger.ts';
-import { createGateway } from '../src/server.ts';
-import {
-  SIMULATOR_API_KEY,
-  SIMULATOR_CUSTOMER_ID,
-  SIMULATOR_SECRET_KEY,
-  simulatorLoginId,
-  startSimulator,
-} from '../src/simulator/index.ts';
+import { simulatorLoginId } from '../src/simulator/index.ts';
+import { startListeningGateway } from '../test/support/listening-gateway.ts';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 3;
 const PENDING_MS = 6_000;
@@ -25,37 +15,12 @@ const DETAIL = `accountsDetail { __typename ... on DataPending { retryAfterSecon
 const POLLING = `query($r: ID!) { session(requestId: $r) { ... on Session { accountsSummary { __typename } ${DETAIL} } } }`;
 const DEFERRED = `query($r: ID!) { session(requestId: $r) { ... on Session { accountsSummary { __typename } ... @defer { ${DETAIL} } } } }`;
 
-async function gatewayWith(deferPollIntervalMs: number) {
-  const running = await startSimulator({ pendingDelayMs: PENDING_MS });
-  const logger = createLogger('silent');
-  const flinks = new FlinksClient({
-    baseUrl: running.url,
-    customerId: SIMULATOR_CUSTOMER_ID,
-    secretKey: SIMULATOR_SECRET_KEY,
-    apiKey: SIMULATOR_API_KEY,
-    logger,
+/** The gateway on a real port over the simulator, as the client tests run it. */
+function gatewayWith(deferPollIntervalMs: number) {
+  return startListeningGateway({
+    simulator: { pendingDelayMs: PENDING_MS },
+    gateway: { dataDeferPollIntervalMs: deferPollIntervalMs },
   });
-  const yoga = createGateway(
-    {
-      production: false,
-      auth: { jwtSecret: null, jwksUrl: null, issuer: null, audience: null },
-      rateLimitPerMinute: 0,
-      dataDeferPollIntervalMs: deferPollIntervalMs,
-    },
-    { flinks, logger },
-  );
-  const server = createServer(yoga);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  return {
-    url,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-      await flinks.close();
-      await running.close();
-    },
-  };
 }
 
 const post = (url: string, query: string, variables: object, accept = 'application/json') =>
