@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { z } from 'zod';
 import {
   GatewayError,
   InstitutionUnavailableError,
@@ -7,7 +6,6 @@ import {
   SessionBusyError,
   UpstreamError,
 } from '../errors.ts';
-import { AccountsBody, PendingBody, parseJsonExact, StatementsBody } from './data-wire.ts';
 import { errorFromFlinksCode, FlinksContractError } from './errors.ts';
 import {
   type BreakerOptions,
@@ -19,7 +17,7 @@ import {
 } from './resilience.ts';
 import { TokenPool } from './token-pool.ts';
 import {
-  type FlinksMetrics,
+  type FlinksRequest,
   FlinksTransport,
   type RawResponse,
   type TransportOptions,
@@ -35,14 +33,24 @@ import type {
 } from './types.ts';
 import {
   AuthorizeSuccessBody,
-  authorizeBody,
-  DeleteCardBody,
-  ErrorBody,
-  flinksCodeOf,
+  encodeAuthorize,
   MfaRequiredBody,
-  parseJson,
+  TOKEN_REQUEST,
   TokenBody,
-} from './wire.ts';
+} from './wire/authorize.ts';
+import {
+  decodeAccounts,
+  decodeStatements,
+  encodeAccountsDetail,
+  encodeAccountsDetailAsync,
+  encodeAccountsSummary,
+  encodeStatements,
+  PendingBody,
+} from './wire/data.ts';
+import { decode } from './wire/decode.ts';
+import { DeleteCardBody, encodeDeleteCard } from './wire/delete-card.ts';
+import { ErrorBody, flinksCodeOf, retryAfterSeconds } from './wire/error.ts';
+import { parseJson } from './wire/json.ts';
 
 /** Seconds to wait after CARD_IN_USE when Flinks sends no Retry-After (it documents none). */
 export const CARD_IN_USE_RETRY_SECONDS = 5;
@@ -61,12 +69,15 @@ export interface FlinksClientOptions extends TransportOptions {
   tokenPoolSize?: number;
 }
 
-/** Flinks' /Authorize over undici. Knows nothing of GraphQL; answers domain values or GatewayErrors. */
+/**
+ * Flinks' endpoints over undici, each with its replay and token policy; wire/ writes and reads the
+ * bodies, errors.ts says what a failure means. Knows nothing of GraphQL; answers domain values or
+ * GatewayErrors.
+ */
 export class FlinksClient {
   readonly #secretKey: string;
   readonly #apiKey: string | null;
   readonly #logger: Logger | undefined;
-  readonly #metrics: FlinksMetrics | undefined;
   readonly #transport: FlinksTransport;
   readonly #resilience: Resilience;
   readonly #tokens: TokenPool;
@@ -75,12 +86,11 @@ export class FlinksClient {
     this.#secretKey = options.secretKey;
     this.#apiKey = options.apiKey ?? null;
     this.#logger = options.logger;
-    this.#metrics = options.metrics;
     this.#transport = new FlinksTransport(options);
     this.#resilience = new Resilience({
       retry: options.retry,
       breaker: options.breaker,
-      onRetry: (endpoint) => this.#metrics?.retry(endpoint),
+      onRetry: (endpoint) => options.metrics?.retry(endpoint),
     });
     this.#tokens = new TokenPool({
       mint: (signal) => this.generateAuthorizeToken(signal),
@@ -111,23 +121,17 @@ export class FlinksClient {
   }
 
   async #mintToken(signal: AbortSignal | undefined, attempt: number): Promise<string> {
-    const response = await this.#post(
-      'GenerateAuthorizeToken',
-      { 'flinks-auth-key': this.#secretKey },
-      undefined,
-      signal,
-      attempt,
-    );
-    if (response.status === 200) {
-      return this.#parse('GenerateAuthorizeToken', response, TokenBody).Token;
-    }
+    const { endpoint } = TOKEN_REQUEST;
+    const headers = { 'flinks-auth-key': this.#secretKey };
+    const response = await this.#send(TOKEN_REQUEST, headers, signal, attempt);
+    if (response.status === 200) return decode(endpoint, response, TokenBody);
     if (response.status === 401 || response.status === 403) {
       throw new FlinksContractError('Flinks refused the secret key (FLINKS_SECRET_KEY).', {
-        endpoint: 'GenerateAuthorizeToken',
+        endpoint,
         status: response.status,
       });
     }
-    throw this.#failure('GenerateAuthorizeToken', response);
+    throw this.#failure(endpoint, response);
   }
 
   /**
@@ -141,8 +145,8 @@ export class FlinksClient {
     signal?: AbortSignal,
     caller?: string,
   ): Promise<AuthorizeOutcome> {
-    const body = JSON.stringify(authorizeBody(authorizeRequest));
-    const once = (attempt: number) => this.#authorizeOnce(body, signal, attempt);
+    const request = encodeAuthorize(authorizeRequest);
+    const once = (attempt: number) => this.#authorizeOnce(request, signal, attempt);
     const replayable = authorizeRequest.mode === 'cached';
     return this.#resilience.run('Authorize', replayable, signal, once, caller);
   }
@@ -152,14 +156,14 @@ export class FlinksClient {
    * request: it is sent once more with a new token, whatever the mode.
    */
   async #authorizeOnce(
-    body: string,
+    request: FlinksRequest,
     signal: AbortSignal | undefined,
     attempt: number,
   ): Promise<AuthorizeOutcome> {
     for (let tokens = 1; ; tokens++) {
       const token = await this.#tokens.take(signal);
       const headers = { 'flinks-auth-key': token };
-      const response = await this.#post('Authorize', headers, body, signal, attempt);
+      const response = await this.#send(request, headers, signal, attempt);
       if (response.status === 401 && flinksCodeOf(response.text) === null) {
         if (tokens === 1) {
           this.#logger?.warn(
@@ -183,15 +187,15 @@ export class FlinksClient {
     signal?: AbortSignal,
     caller?: string,
   ): Promise<Account[]> {
-    const body = { RequestId: requestId };
-    const result = await this.#data('POST', 'GetAccountsSummary', body, signal, caller);
-    if ('kind' in result) {
+    const request = encodeAccountsSummary(requestId);
+    const accounts = await this.#data(request, decodeAccounts, signal, caller);
+    if ('kind' in accounts) {
       throw new FlinksContractError('Flinks answered GetAccountsSummary with 202.', {
         endpoint: 'GetAccountsSummary',
         status: 202,
       });
     }
-    return this.#parse('GetAccountsSummary', result, AccountsBody, parseJsonExact).Accounts;
+    return accounts;
   }
 
   /** Starts `/GetAccountsDetail`; Flinks usually answers 202 first (see accountsDetailAsync). */
@@ -201,19 +205,7 @@ export class FlinksClient {
     signal?: AbortSignal,
     caller?: string,
   ): Promise<Account[] | DataPending> {
-    const body = {
-      RequestId: requestId,
-      WithAccountIdentity: options.withAccountIdentity,
-      WithKYC: options.withKyc,
-      WithTransactions: options.withTransactions,
-      WithBalance: options.withBalance,
-      DaysOfTransactions: options.days,
-      ...(options.accountIds ? { AccountsFilter: options.accountIds } : {}),
-    };
-    return this.#accounts(
-      'GetAccountsDetail',
-      await this.#data('POST', 'GetAccountsDetail', body, signal, caller),
-    );
+    return this.#data(encodeAccountsDetail(requestId, options), decodeAccounts, signal, caller);
   }
 
   /** Asks again for a pending `/GetAccountsDetail` (`/GetAccountsDetailAsync/{requestId}`). */
@@ -222,11 +214,7 @@ export class FlinksClient {
     signal?: AbortSignal,
     caller?: string,
   ): Promise<Account[] | DataPending> {
-    const path = `GetAccountsDetailAsync/${encodeURIComponent(requestId)}`;
-    return this.#accounts(
-      'GetAccountsDetailAsync',
-      await this.#data('GET', path, undefined, signal, caller),
-    );
+    return this.#data(encodeAccountsDetailAsync(requestId), decodeAccounts, signal, caller);
   }
 
   /** The statements of an authorized session (`/GetStatements`), PDFs as base64. */
@@ -236,23 +224,7 @@ export class FlinksClient {
     signal?: AbortSignal,
     caller?: string,
   ): Promise<AccountStatements[] | DataPending> {
-    const body = {
-      RequestId: requestId,
-      NumberOfStatements: options.period,
-      ...(options.accountIds ? { AccountsFilter: options.accountIds } : {}),
-    };
-    const result = await this.#data('POST', 'GetStatements', body, signal, caller);
-    if ('kind' in result) return result;
-    return this.#parse('GetStatements', result, StatementsBody).StatementsByAccount.map(
-      (group) => ({
-        accountNumber: group.AccountNumber,
-        statements: group.Statements.map((file) => ({
-          uniqueId: file.UniqueId,
-          fileType: file.FileType,
-          base64Bytes: file.Base64Bytes,
-        })),
-      }),
-    );
+    return this.#data(encodeStatements(requestId, options), decodeStatements, signal, caller);
   }
 
   /**
@@ -270,26 +242,11 @@ export class FlinksClient {
     signal?: AbortSignal,
     caller?: string,
   ): Promise<DeleteCardOutcome> {
-    const endpoint = 'DeleteCard';
-    if (!this.#apiKey) {
-      throw new FlinksContractError('FLINKS_API_KEY is not set: /DeleteCard cannot be called.', {
-        endpoint,
-      });
-    }
-    const headers = { 'x-api-key': this.#apiKey };
-    const path = `${endpoint}/${encodeURIComponent(loginId)}`;
-    const response = await this.#resilience.run(
-      endpoint,
-      true,
-      signal,
-      (attempt) => this.#send('DELETE', endpoint, path, headers, undefined, signal, attempt),
-      caller,
-    );
-    if (response.status === 200) {
-      this.#parse(endpoint, response, DeleteCardBody);
-      return 'deleted';
-    }
-    const failure = this.#failure(endpoint, response);
+    const request = encodeDeleteCard(loginId);
+    const missingKey = '/DeleteCard cannot be called';
+    const response = await this.#keyed(request, signal, caller, missingKey);
+    if (response.status === 200) return decode(request.endpoint, response, DeleteCardBody);
+    const failure = this.#failure(request.endpoint, response);
     if (!(failure instanceof GatewayError)) throw failure;
     if (failure.flinksCode === 'INVALID_LOGIN') return 'unknown';
     if (failure.flinksCode === 'CARD_IN_USE') {
@@ -322,85 +279,43 @@ export class FlinksClient {
     await this.#transport.close();
   }
 
-  /** A data call: the 200 response to parse, or the 202 as DataPending; anything else thrown. */
-  async #data(
-    method: 'GET' | 'POST',
-    path: string,
-    body: object | undefined,
+  /** A data call: its 200 read with `read`, or its 202 as DataPending; anything else thrown. */
+  async #data<T>(
+    request: FlinksRequest,
+    read: (endpoint: string, response: RawResponse) => T,
     signal: AbortSignal | undefined,
     caller: string | undefined,
-  ): Promise<RawResponse | DataPending> {
-    const endpoint = path.split('/')[0] as string;
-    if (!this.#apiKey) {
-      throw new FlinksContractError('FLINKS_API_KEY is not set: data calls cannot be made.', {
-        endpoint,
-      });
-    }
-    const apiKey = this.#apiKey;
-    // Data calls read, or start gathering, data Flinks already holds: safe to send twice.
-    const response = await this.#resilience.run(
-      endpoint,
-      true,
-      signal,
-      (attempt) =>
-        this.#send(
-          method,
-          endpoint,
-          path,
-          { 'x-api-key': apiKey },
-          body === undefined ? undefined : JSON.stringify(body),
-          signal,
-          attempt,
-        ),
-      caller,
-    );
-    if (response.status === 200) return response;
-    if (response.status === 202) {
-      const pending = this.#parse(endpoint, response, PendingBody);
-      return { kind: 'pending', flinksCode: pending.FlinksCode };
-    }
-    throw this.#failure(endpoint, response);
+  ): Promise<T | DataPending> {
+    const response = await this.#keyed(request, signal, caller, 'data calls cannot be made');
+    if (response.status === 200) return read(request.endpoint, response);
+    if (response.status === 202) return decode(request.endpoint, response, PendingBody);
+    throw this.#failure(request.endpoint, response);
   }
 
-  #accounts(endpoint: string, result: RawResponse | DataPending): Account[] | DataPending {
-    if ('kind' in result) return result;
-    return this.#parse(endpoint, result, AccountsBody, parseJsonExact).Accounts;
+  /**
+   * A call with the `x-api-key` of the data endpoints, retried after a transient failure. Data
+   * calls read, or start gathering, data Flinks already holds, and a deletion is idempotent at
+   * Flinks: each is safe to send twice.
+   */
+  #keyed(
+    request: FlinksRequest,
+    signal: AbortSignal | undefined,
+    caller: string | undefined,
+    missingKey: string,
+  ): Promise<RawResponse> {
+    const { endpoint } = request;
+    if (!this.#apiKey) {
+      throw new FlinksContractError(`FLINKS_API_KEY is not set: ${missingKey}.`, { endpoint });
+    }
+    const headers = { 'x-api-key': this.#apiKey };
+    const once = (attempt: number) => this.#send(request, headers, signal, attempt);
+    return this.#resilience.run(endpoint, true, signal, once, caller);
   }
 
   #authorizeOutcome(response: RawResponse): AuthorizeOutcome {
-    if (response.status === 200) {
-      const body = this.#parse('Authorize', response, AuthorizeSuccessBody);
-      return {
-        kind: 'success',
-        requestId: body.RequestId,
-        institution: body.Institution,
-        institutionName: body.InstitutionName ?? null,
-        institutionId: body.InstitutionId ?? null,
-        login: {
-          id: body.Login.Id,
-          username: body.Login.Username ?? null,
-          isScheduledRefresh: body.Login.IsScheduledRefresh ?? null,
-          lastRefresh: body.Login.LastRefresh,
-          type: body.Login.Type ?? null,
-        },
-        tag: body.Tag ?? null,
-      };
-    }
+    if (response.status === 200) return decode('Authorize', response, AuthorizeSuccessBody);
     // 203 is success-with-MFA, never an error.
-    if (response.status === 203) {
-      const body = this.#parse('Authorize', response, MfaRequiredBody);
-      return {
-        kind: 'mfa',
-        requestId: body.RequestId,
-        institution: body.Institution ?? null,
-        challenges: body.SecurityChallenges.map((challenge) => ({
-          type: challenge.Type,
-          prompt: challenge.Prompt,
-          iterables: challenge.Iterables ?? [],
-        })),
-        tag: body.Tag ?? null,
-      };
-    }
+    if (response.status === 203) return decode('Authorize', response, MfaRequiredBody);
     throw this.#failure('Authorize', response);
   }
 
@@ -409,28 +324,19 @@ export class FlinksClient {
    * disagree on 400 vs 401 for the same code. Returns what to throw.
    */
   #failure(endpoint: string, response: RawResponse): GatewayError | FlinksContractError {
-    const retryAfterSeconds = parseRetryAfter(response.headers['retry-after']);
+    const retryAfter = retryAfterSeconds(response.headers['retry-after']);
     const json = parseJson(response.text);
     const error = ErrorBody.safeParse(json);
-    if (error.success) {
-      return errorFromFlinksCode({
-        flinksCode: error.data.FlinksCode,
-        requestId: error.data.RequestId ?? null,
-        retryAfterSeconds,
-        invalidFields: Object.keys(error.data.ValidationDetails ?? {}),
-      });
-    }
+    if (error.success) return errorFromFlinksCode({ ...error.data, retryAfterSeconds: retryAfter });
     if (response.status === 429) {
       return new RateLimitedError('Too many requests to Flinks. Wait before trying again.', {
-        retryAfterSeconds,
+        retryAfterSeconds: retryAfter,
       });
     }
     if (response.status >= 500 || (json === undefined && response.status >= 400)) {
       return new InstitutionUnavailableError(
         'Flinks is not available right now. Try again later.',
-        {
-          retryAfterSeconds,
-        },
+        { retryAfterSeconds: retryAfter },
       );
     }
     return new FlinksContractError(`Flinks answered ${endpoint} with an undocumented status.`, {
@@ -440,35 +346,6 @@ export class FlinksClient {
     });
   }
 
-  #parse<T extends z.ZodType>(
-    endpoint: string,
-    response: RawResponse,
-    schema: T,
-    parse: (text: string) => unknown = parseJson,
-  ): z.output<T> {
-    const result = schema.safeParse(parse(response.text));
-    if (result.success) return result.data;
-    throw new FlinksContractError(`Flinks' ${endpoint} body does not match its contract.`, {
-      endpoint,
-      status: response.status,
-      // zod issues carry paths and expectations, never the offending values.
-      detail: result.error.issues.map((issue) => ({
-        path: issue.path.join('.'),
-        message: issue.message,
-      })),
-    });
-  }
-
-  #post(
-    endpoint: string,
-    headers: Record<string, string>,
-    body: string | undefined,
-    signal: AbortSignal | undefined,
-    attempt: number,
-  ): Promise<RawResponse> {
-    return this.#send('POST', endpoint, endpoint, headers, body, signal, attempt);
-  }
-
   /**
    * One HTTP exchange. A 5xx answer is thrown here, as a transient error, so that the breaker and
    * the retries around the call see it; other statuses are returned. Only a 5xx without a
@@ -476,35 +353,16 @@ export class FlinksClient {
    * answering about one login or bank, which says Flinks itself is up.
    */
   async #send(
-    method: 'GET' | 'POST' | 'DELETE',
-    endpoint: string,
-    path: string,
+    request: FlinksRequest,
     headers: Record<string, string>,
-    body: string | undefined,
     signal: AbortSignal | undefined,
     attempt: number,
   ): Promise<RawResponse> {
-    const response = await this.#transport.exchange(
-      method,
-      endpoint,
-      path,
-      headers,
-      body,
-      signal,
-      attempt,
-    );
+    const response = await this.#transport.exchange(request, headers, signal, attempt);
     if (response.status >= 500) {
-      const failure = markTransient(this.#failure(endpoint, response));
+      const failure = markTransient(this.#failure(request.endpoint, response));
       throw flinksCodeOf(response.text) === null ? markOutage(failure) : failure;
     }
     return response;
   }
-}
-
-function parseRetryAfter(value: string | string[] | undefined): number | null {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (!raw) return null;
-  if (/^\d+$/.test(raw.trim())) return Number(raw.trim());
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }

@@ -4,7 +4,7 @@ import { type Dispatcher, Pool } from 'undici';
 import { InstitutionUnavailableError } from '../errors.ts';
 import { FlinksContractError } from './errors.ts';
 import { FlinksUnreachableError } from './resilience.ts';
-import { flinksCodeOf } from './wire.ts';
+import { flinksCodeOf } from './wire/error.ts';
 
 export interface FlinksTimeouts {
   /** TCP + TLS connect. */
@@ -30,6 +30,17 @@ export interface FlinksMetrics {
     seconds: number,
   ): void;
   retry(endpoint: string): void;
+}
+
+/** One request to Flinks, under `.../v3/{customerId}/BankingServices/`, as wire/ writes it. */
+export interface FlinksRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** The endpoint's name, all that metrics, spans and logs are told: a path may carry an id. */
+  endpoint: string;
+  /** The endpoint, and for some a LoginId or RequestId after it. */
+  path: string;
+  /** JSON text. */
+  body?: string;
 }
 
 export interface RawResponse {
@@ -100,15 +111,14 @@ export class FlinksTransport {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 
+  /** Sends `request` with `headers` (its credentials) and reads the whole answer. */
   async exchange(
-    method: 'GET' | 'POST' | 'DELETE',
-    endpoint: string,
-    path: string,
+    request: FlinksRequest,
     headers: Record<string, string>,
-    body: string | undefined,
     signal: AbortSignal | undefined,
     attempt: number,
   ): Promise<RawResponse> {
+    const { method, endpoint, path, body } = request;
     const started = performance.now();
     let status: number | 'error' = 'error';
     let flinksCode: string | null = null;

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InstitutionUnavailableError, InvalidCredentialsError } from '../../src/errors.ts';
 import { FlinksClient } from '../../src/flinks/client.ts';
 import { FlinksContractError } from '../../src/flinks/errors.ts';
-import { parseFlinksInstant } from '../../src/flinks/wire.ts';
+import { parseFlinksInstant } from '../../src/flinks/wire/authorize.ts';
 import {
   type RunningSimulator,
   SIMULATOR_CUSTOMER_ID,
