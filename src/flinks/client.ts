@@ -1,17 +1,8 @@
 import type { Logger } from 'pino';
-import {
-  GatewayError,
-  InstitutionUnavailableError,
-  RateLimitedError,
-  SessionBusyError,
-  UpstreamError,
-} from '../errors.ts';
-import { errorFromFlinksCode, FlinksContractError } from './errors.ts';
+import { deletionFailureOf, FlinksContractError, failureOf } from './errors.ts';
 import {
   type BreakerOptions,
   type BreakerState,
-  markOutage,
-  markTransient,
   Resilience,
   type RetryOptions,
 } from './resilience.ts';
@@ -49,11 +40,7 @@ import {
 } from './wire/data.ts';
 import { decode } from './wire/decode.ts';
 import { DeleteCardBody, encodeDeleteCard } from './wire/delete-card.ts';
-import { ErrorBody, flinksCodeOf, retryAfterSeconds } from './wire/error.ts';
-import { parseJson } from './wire/json.ts';
-
-/** Seconds to wait after CARD_IN_USE when Flinks sends no Retry-After (it documents none). */
-export const CARD_IN_USE_RETRY_SECONDS = 5;
+import { flinksCodeOf } from './wire/error.ts';
 
 /** What `/DeleteCard` answered: the LoginId's data is gone (`deleted`), or Flinks knows no such LoginId. */
 export type DeleteCardOutcome = 'deleted' | 'unknown';
@@ -131,7 +118,7 @@ export class FlinksClient {
         status: response.status,
       });
     }
-    throw this.#failure(endpoint, response);
+    throw failureOf(endpoint, response);
   }
 
   /**
@@ -246,32 +233,9 @@ export class FlinksClient {
     const missingKey = '/DeleteCard cannot be called';
     const response = await this.#keyed(request, signal, caller, missingKey);
     if (response.status === 200) return decode(request.endpoint, response, DeleteCardBody);
-    const failure = this.#failure(request.endpoint, response);
-    if (!(failure instanceof GatewayError)) throw failure;
-    if (failure.flinksCode === 'INVALID_LOGIN') return 'unknown';
-    if (failure.flinksCode === 'CARD_IN_USE') {
-      throw new SessionBusyError(
-        'Your bank is still processing this connection. Try again in a few seconds.',
-        {
-          flinksCode: failure.flinksCode,
-          retryAfterSeconds:
-            failure instanceof SessionBusyError && failure.retryAfterSeconds !== null
-              ? failure.retryAfterSeconds
-              : CARD_IN_USE_RETRY_SECONDS,
-        },
-      );
-    }
-    if (
-      failure instanceof InstitutionUnavailableError ||
-      failure instanceof RateLimitedError ||
-      failure instanceof UpstreamError
-    ) {
-      throw failure;
-    }
-    // A code /Authorize knows (INVALID_REQUEST, SESSION_EXPIRED, ...) means nothing specific here.
-    throw new UpstreamError('Flinks refused to delete the login.', {
-      flinksCode: failure.flinksCode,
-    });
+    const failure = deletionFailureOf(response);
+    if (failure === 'unknown') return failure;
+    throw failure;
   }
 
   async close(): Promise<void> {
@@ -289,7 +253,7 @@ export class FlinksClient {
     const response = await this.#keyed(request, signal, caller, 'data calls cannot be made');
     if (response.status === 200) return read(request.endpoint, response);
     if (response.status === 202) return decode(request.endpoint, response, PendingBody);
-    throw this.#failure(request.endpoint, response);
+    throw failureOf(request.endpoint, response);
   }
 
   /**
@@ -316,41 +280,12 @@ export class FlinksClient {
     if (response.status === 200) return decode('Authorize', response, AuthorizeSuccessBody);
     // 203 is success-with-MFA, never an error.
     if (response.status === 203) return decode('Authorize', response, MfaRequiredBody);
-    throw this.#failure('Authorize', response);
+    throw failureOf('Authorize', response);
   }
 
   /**
-   * Maps a non-success answer on its FlinksCode, never on the status alone: Flinks' own pages
-   * disagree on 400 vs 401 for the same code. Returns what to throw.
-   */
-  #failure(endpoint: string, response: RawResponse): GatewayError | FlinksContractError {
-    const retryAfter = retryAfterSeconds(response.headers['retry-after']);
-    const json = parseJson(response.text);
-    const error = ErrorBody.safeParse(json);
-    if (error.success) return errorFromFlinksCode({ ...error.data, retryAfterSeconds: retryAfter });
-    if (response.status === 429) {
-      return new RateLimitedError('Too many requests to Flinks. Wait before trying again.', {
-        retryAfterSeconds: retryAfter,
-      });
-    }
-    if (response.status >= 500 || (json === undefined && response.status >= 400)) {
-      return new InstitutionUnavailableError(
-        'Flinks is not available right now. Try again later.',
-        { retryAfterSeconds: retryAfter },
-      );
-    }
-    return new FlinksContractError(`Flinks answered ${endpoint} with an undocumented status.`, {
-      endpoint,
-      status: response.status,
-      detail: { contentType: response.headers['content-type'], bytes: response.text.length },
-    });
-  }
-
-  /**
-   * One HTTP exchange. A 5xx answer is thrown here, as a transient error, so that the breaker and
-   * the retries around the call see it; other statuses are returned. Only a 5xx without a
-   * FlinksCode counts toward the breaker: a FlinksCode (AGGREGATION_ERROR, say) is Flinks
-   * answering about one login or bank, which says Flinks itself is up.
+   * One HTTP exchange. A 5xx answer is thrown here, transient (errors.ts says which kind), so that
+   * the breaker and the retries around the call see it; other statuses are returned.
    */
   async #send(
     request: FlinksRequest,
@@ -359,10 +294,7 @@ export class FlinksClient {
     attempt: number,
   ): Promise<RawResponse> {
     const response = await this.#transport.exchange(request, headers, signal, attempt);
-    if (response.status >= 500) {
-      const failure = markTransient(this.#failure(request.endpoint, response));
-      throw flinksCodeOf(response.text) === null ? markOutage(failure) : failure;
-    }
+    if (response.status >= 500) throw failureOf(request.endpoint, response);
     return response;
   }
 }

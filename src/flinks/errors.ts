@@ -1,5 +1,5 @@
 import {
-  type GatewayError,
+  GatewayError,
   InstitutionUnavailableError,
   InvalidCredentialsError,
   LoginActionRequiredError,
@@ -9,6 +9,9 @@ import {
   SessionExpiredError,
   UpstreamError,
 } from '../errors.ts';
+import type { RawResponse } from './transport.ts';
+import { ErrorBody, retryAfterSeconds } from './wire/error.ts';
+import { parseJson } from './wire/json.ts';
 
 /**
  * Flinks broke its contract (a body that fails its schema, an undocumented status) or refused the
@@ -32,6 +35,37 @@ export class FlinksContractError extends Error {
   }
 }
 
+/**
+ * Why the same call, sent again, may not meet the same failure; the one thing the retries and the
+ * breakers read (resilience.ts). `outage`: Flinks' origin itself failed (no connection, a timeout,
+ * a 5xx that is not a Flinks answer: no FlinksCode), which counts toward the breaker. `answer`: a
+ * 5xx with a FlinksCode (AGGREGATION_ERROR, say) is Flinks answering about one login or bank,
+ * which says Flinks itself is up. Any other failure is not transient. Kept beside the error, not
+ * on it, so that the error objects, and the log lines that serialize them, are their families'.
+ */
+export type Transience = 'outage' | 'answer';
+
+const TRANSIENCE = new WeakMap<object, Transience>();
+
+/** The transience of a thrown value; null when a retry would meet the same failure. */
+export function transienceOf(error: unknown): Transience | null {
+  return typeof error === 'object' && error !== null ? (TRANSIENCE.get(error) ?? null) : null;
+}
+
+/** Flinks' origin itself failed: no connection, a timeout, a body cut short. Always an outage. */
+export class FlinksUnreachableError extends InstitutionUnavailableError {
+  constructor(
+    message: string,
+    options?: ConstructorParameters<typeof InstitutionUnavailableError>[1],
+  ) {
+    super(message, options);
+    TRANSIENCE.set(this, 'outage');
+  }
+}
+
+/** Seconds to wait after CARD_IN_USE when Flinks sends no Retry-After (it documents none). */
+export const CARD_IN_USE_RETRY_SECONDS = 5;
+
 interface FlinksErrorContext {
   flinksCode: string;
   requestId: string | null;
@@ -40,89 +74,137 @@ interface FlinksErrorContext {
   invalidFields?: string[];
 }
 
-type ErrorFactory = (context: FlinksErrorContext) => GatewayError;
+/**
+ * What every family is built with; each keeps what it carries (`requestId` and `canRetry`:
+ * MfaAnswerRejectedError; `retryAfterSeconds`: the families a client may retry).
+ */
+interface FamilyOptions {
+  flinksCode: string;
+  requestId: string | null;
+  retryAfterSeconds: number | null;
+  canRetry: boolean;
+}
 
-const credentials =
-  (message: string): ErrorFactory =>
-  ({ flinksCode }) =>
-    new InvalidCredentialsError(message, { flinksCode });
+interface FlinksCodeRow {
+  family: new (message: string, options: FamilyOptions) => GatewayError;
+  /** Written by the gateway, shown to users as it is. */
+  message: string | ((context: FlinksErrorContext) => string);
+  /** MfaAnswerRejectedError: whether the same step may be answered again. */
+  canRetry?: boolean;
+  /**
+   * What the code means on /DeleteCard: `unknown`, no such LoginId (an outcome, not an error);
+   * `same`, the error above; `busy`, a SessionBusyError of its own, with the wait to use when
+   * Flinks sends no Retry-After. Absent: nothing specific to a deletion, an UpstreamError.
+   */
+  deleteCard?: 'unknown' | 'same' | { busy: string; retryAfterSeconds: number };
+}
 
-const mfaRejected =
-  (message: string, canRetry: boolean): ErrorFactory =>
-  ({ flinksCode, requestId }) =>
-    new MfaAnswerRejectedError(message, { flinksCode, requestId, canRetry });
+/** Every documented FlinksCode (../shared/reference/flinks/FACTS.md) and its error family. */
+const FLINKS_CODES: Record<string, FlinksCodeRow> = {
+  INVALID_LOGIN: {
+    family: InvalidCredentialsError,
+    message: 'The login is not valid for this institution.',
+    // No such LoginId (any more): after a retried deletion, the first attempt's doing.
+    deleteCard: 'unknown',
+  },
+  INVALID_USERNAME: {
+    family: InvalidCredentialsError,
+    message: 'The institution did not accept the username.',
+  },
+  INVALID_PASSWORD: {
+    family: InvalidCredentialsError,
+    message: 'The institution did not accept the password.',
+  },
+  INVALID_REQUEST: {
+    family: InvalidCredentialsError,
+    message: ({ invalidFields = [] }) => invalidRequestMessage(invalidFields),
+  },
+  ACCESS_DENIED: {
+    family: InvalidCredentialsError,
+    message: 'The institution refused the authentication.',
+  },
 
-const unavailable =
-  (message: string): ErrorFactory =>
-  ({ flinksCode, retryAfterSeconds }) =>
-    new InstitutionUnavailableError(message, { flinksCode, retryAfterSeconds });
-
-/** Every documented FlinksCode of /Authorize (../shared/reference/flinks/FACTS.md) by family. */
-const BY_CODE: Record<string, ErrorFactory> = {
-  INVALID_LOGIN: credentials('The login is not valid for this institution.'),
-  INVALID_USERNAME: credentials('The institution did not accept the username.'),
-  INVALID_PASSWORD: credentials('The institution did not accept the password.'),
-  INVALID_REQUEST: ({ flinksCode, invalidFields = [] }) =>
-    new InvalidCredentialsError(invalidRequestMessage(invalidFields), { flinksCode }),
-  ACCESS_DENIED: credentials('The institution refused the authentication.'),
-
-  INVALID_SECURITY_RESPONSE: mfaRejected(
-    'The answer was not accepted. Check it and answer again.',
-    true,
-  ),
-  INVALID_SECURITY_RESPONSE_NO_RETRY: mfaRejected(
-    'The answer was not accepted and the session was closed. Start again.',
-    false,
-  ),
-  UNKNOWN_CHALLENGE_KEY: mfaRejected('An answer did not match any question of this step.', true),
-  SECURITYRESPONSES_INCOMPLETE: mfaRejected('Every question of this step needs an answer.', true),
+  INVALID_SECURITY_RESPONSE: {
+    family: MfaAnswerRejectedError,
+    message: 'The answer was not accepted. Check it and answer again.',
+    canRetry: true,
+  },
+  INVALID_SECURITY_RESPONSE_NO_RETRY: {
+    family: MfaAnswerRejectedError,
+    message: 'The answer was not accepted and the session was closed. Start again.',
+    canRetry: false,
+  },
+  UNKNOWN_CHALLENGE_KEY: {
+    family: MfaAnswerRejectedError,
+    message: 'An answer did not match any question of this step.',
+    canRetry: true,
+  },
+  SECURITYRESPONSES_INCOMPLETE: {
+    family: MfaAnswerRejectedError,
+    message: 'Every question of this step needs an answer.',
+    canRetry: true,
+  },
   // In cached mode the RequestId of a QUESTION_NOT_FOUND is still usable (FACTS.md): kept.
-  QUESTION_NOT_FOUND: mfaRejected(
-    'Your bank asked a security question that has no saved answer. Connect your bank again to answer it.',
-    false,
-  ),
+  QUESTION_NOT_FOUND: {
+    family: MfaAnswerRejectedError,
+    message:
+      'Your bank asked a security question that has no saved answer. Connect your bank again to answer it.',
+    canRetry: false,
+  },
 
-  SESSION_NONEXISTENT: ({ flinksCode }) =>
-    new SessionExpiredError('The session does not exist or has ended. Start again.', {
-      flinksCode,
-    }),
-  SESSION_EXPIRED: ({ flinksCode }) =>
-    new SessionExpiredError('The session expired. Start again.', { flinksCode }),
+  SESSION_NONEXISTENT: {
+    family: SessionExpiredError,
+    message: 'The session does not exist or has ended. Start again.',
+  },
+  SESSION_EXPIRED: { family: SessionExpiredError, message: 'The session expired. Start again.' },
 
   // Shown to end users word for word: what happened and what they can do, in their terms.
-  DISABLED_LOGIN: ({ flinksCode }) =>
-    new LoginActionRequiredError(
-      'Your bank has disabled this login. Contact your bank to enable it, then try again.',
-      { flinksCode },
-    ),
-  NEW_ACCOUNT: ({ flinksCode }) =>
-    new LoginActionRequiredError(
+  DISABLED_LOGIN: {
+    family: LoginActionRequiredError,
+    message: 'Your bank has disabled this login. Contact your bank to enable it, then try again.',
+  },
+  NEW_ACCOUNT: {
+    family: LoginActionRequiredError,
+    message:
       'Your bank needs you to finish a step in its online banking first. Log in there, then try again.',
-      { flinksCode },
-    ),
+  },
 
-  CONCURRENT_SESSION: ({ flinksCode, retryAfterSeconds }) =>
-    new SessionBusyError('Another session is open on this login. Try again shortly.', {
-      flinksCode,
-      retryAfterSeconds,
-    }),
-  CARD_IN_USE: ({ flinksCode, retryAfterSeconds }) =>
-    new SessionBusyError('This login is still being processed. Try again shortly.', {
-      flinksCode,
-      retryAfterSeconds,
-    }),
-  ALREADY_AUTHORIZED: ({ flinksCode, retryAfterSeconds }) =>
-    new SessionBusyError('This session is already authorized.', { flinksCode, retryAfterSeconds }),
+  CONCURRENT_SESSION: {
+    family: SessionBusyError,
+    message: 'Another session is open on this login. Try again shortly.',
+  },
+  CARD_IN_USE: {
+    family: SessionBusyError,
+    message: 'This login is still being processed. Try again shortly.',
+    // Flinks answers it to a deletion right after an authorization, while it still processes the account.
+    deleteCard: {
+      busy: 'Your bank is still processing this connection. Try again in a few seconds.',
+      retryAfterSeconds: CARD_IN_USE_RETRY_SECONDS,
+    },
+  },
+  ALREADY_AUTHORIZED: { family: SessionBusyError, message: 'This session is already authorized.' },
 
-  RETRY_LATER: unavailable('Flinks could not reach the institution. Try again later.'),
-  AGGREGATION_ERROR: unavailable('Flinks had an unexpected failure. Try again later.'),
-  DISABLED_INSTITUTION: unavailable('The institution is not available right now. Try again later.'),
+  RETRY_LATER: {
+    family: InstitutionUnavailableError,
+    message: 'Flinks could not reach the institution. Try again later.',
+    deleteCard: 'same',
+  },
+  AGGREGATION_ERROR: {
+    family: InstitutionUnavailableError,
+    message: 'Flinks had an unexpected failure. Try again later.',
+    deleteCard: 'same',
+  },
+  DISABLED_INSTITUTION: {
+    family: InstitutionUnavailableError,
+    message: 'The institution is not available right now. Try again later.',
+    deleteCard: 'same',
+  },
 
-  TOO_MANY_REQUESTS: ({ flinksCode, retryAfterSeconds }) =>
-    new RateLimitedError('Too many requests to Flinks. Wait before trying again.', {
-      flinksCode,
-      retryAfterSeconds,
-    }),
+  TOO_MANY_REQUESTS: {
+    family: RateLimitedError,
+    message: 'Too many requests to Flinks. Wait before trying again.',
+    deleteCard: 'same',
+  },
 };
 
 /** INVALID_REQUEST says which field, in the input's terms, when Flinks' ValidationDetails does. */
@@ -139,11 +221,84 @@ function invalidRequestMessage(fields: string[]): string {
   return 'Flinks refused the request as incomplete or malformed.';
 }
 
+/** The error a FlinksCode becomes; one without a row is an UpstreamError (it is still typed). */
 export function errorFromFlinksCode(context: FlinksErrorContext): GatewayError {
-  const factory = BY_CODE[context.flinksCode];
-  if (factory) return factory(context);
-  return new UpstreamError('Flinks refused the request.', { flinksCode: context.flinksCode });
+  const row = FLINKS_CODES[context.flinksCode];
+  if (!row) {
+    return new UpstreamError('Flinks refused the request.', { flinksCode: context.flinksCode });
+  }
+  const message = typeof row.message === 'string' ? row.message : row.message(context);
+  return new row.family(message, {
+    flinksCode: context.flinksCode,
+    requestId: context.requestId,
+    retryAfterSeconds: context.retryAfterSeconds,
+    canRetry: row.canRetry ?? false,
+  });
 }
 
 /** Every FlinksCode with a family of its own; any other becomes an UpstreamError. */
-export const KNOWN_FLINKS_CODES: readonly string[] = Object.keys(BY_CODE);
+export const KNOWN_FLINKS_CODES: readonly string[] = Object.keys(FLINKS_CODES);
+
+/**
+ * What a non-success answer means, mapped on its FlinksCode, never on the status alone: Flinks'
+ * own pages disagree on 400 vs 401 for the same code. Without a FlinksCode: 429 is rate limited,
+ * a 5xx or a 4xx that is not JSON (an error page) is Flinks unavailable, anything else is a broken
+ * contract. A 5xx is transient, an outage when it carries no FlinksCode.
+ */
+export function failureOf(
+  endpoint: string,
+  response: RawResponse,
+): GatewayError | FlinksContractError {
+  const retryAfter = retryAfterSeconds(response.headers['retry-after']);
+  const json = parseJson(response.text);
+  const refusal = ErrorBody.safeParse(json);
+  const failure = refusal.success
+    ? errorFromFlinksCode({ ...refusal.data, retryAfterSeconds: retryAfter })
+    : statusFailure(endpoint, response, json, retryAfter);
+  if (response.status >= 500) TRANSIENCE.set(failure, refusal.success ? 'answer' : 'outage');
+  return failure;
+}
+
+function statusFailure(
+  endpoint: string,
+  response: RawResponse,
+  json: unknown,
+  retryAfterSeconds: number | null,
+): GatewayError | FlinksContractError {
+  if (response.status === 429) {
+    return new RateLimitedError('Too many requests to Flinks. Wait before trying again.', {
+      retryAfterSeconds,
+    });
+  }
+  if (response.status >= 500 || (json === undefined && response.status >= 400)) {
+    return new InstitutionUnavailableError('Flinks is not available right now. Try again later.', {
+      retryAfterSeconds,
+    });
+  }
+  return new FlinksContractError(`Flinks answered ${endpoint} with an undocumented status.`, {
+    endpoint,
+    status: response.status,
+    detail: { contentType: response.headers['content-type'], bytes: response.text.length },
+  });
+}
+
+/** What a non-success answer of /DeleteCard means: the `deleteCard` of its FlinksCode's row. */
+export function deletionFailureOf(
+  response: RawResponse,
+): 'unknown' | GatewayError | FlinksContractError {
+  const failure = failureOf('DeleteCard', response);
+  const flinksCode = failure instanceof GatewayError ? failure.flinksCode : null;
+  const row = flinksCode === null ? undefined : FLINKS_CODES[flinksCode];
+  // No FlinksCode (429, an error page, a broken contract), or a code without a row: as it is.
+  if (!row || row.deleteCard === 'same') return failure;
+  if (row.deleteCard === 'unknown') return 'unknown';
+  if (row.deleteCard) {
+    const sent = failure instanceof SessionBusyError ? failure.retryAfterSeconds : null;
+    return new SessionBusyError(row.deleteCard.busy, {
+      flinksCode,
+      retryAfterSeconds: sent ?? row.deleteCard.retryAfterSeconds,
+    });
+  }
+  // A code /Authorize knows (INVALID_REQUEST, SESSION_EXPIRED, ...) means nothing specific here.
+  return new UpstreamError('Flinks refused to delete the login.', { flinksCode });
+}

@@ -1,46 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
 import { GatewayError, InstitutionUnavailableError } from '../errors.ts';
-
-/** Flinks' origin itself failed: no connection, a timeout, a 5xx, an HTML error page. */
-export class FlinksUnreachableError extends InstitutionUnavailableError {}
+import { transienceOf } from './errors.ts';
 
 /** The circuit is open: failed at once, without calling Flinks, and not worth retrying now. */
 export class CircuitOpenError extends InstitutionUnavailableError {}
-
-const transient = new WeakSet<object>();
-const outage = new WeakSet<object>();
-
-/** Marks an error as one a retry of the same call may not meet (a 5xx answer, say). */
-export function markTransient<E extends object>(error: E): E {
-  transient.add(error);
-  return error;
-}
-
-/**
- * Marks an error as Flinks' origin failing (a 5xx that is not a Flinks answer: no FlinksCode),
- * which counts toward the breaker. A well-formed answer with a FlinksCode, whatever its status,
- * means Flinks is up and is never marked.
- */
-export function markOutage<E extends object>(error: E): E {
-  outage.add(error);
-  return error;
-}
-
-function isTransient(error: unknown): boolean {
-  return (
-    error instanceof FlinksUnreachableError ||
-    (typeof error === 'object' && error !== null && transient.has(error))
-  );
-}
-
-/** Transport failures, timeouts and non-Flinks 5xx: what says Flinks' origin is failing. */
-function isOutage(error: unknown): boolean {
-  return (
-    error instanceof FlinksUnreachableError ||
-    (typeof error === 'object' && error !== null && outage.has(error))
-  );
-}
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -216,7 +180,7 @@ export class Resilience {
       breaker.success(ticket);
       return result;
     } catch (error) {
-      if (isOutage(error)) breaker.failure(ticket, caller);
+      if (transienceOf(error) === 'outage') breaker.failure(ticket, caller);
       // The token endpoint's circuit refused: nothing was asked of this endpoint.
       else if (error instanceof CircuitOpenError) breaker.neutral(ticket);
       // Flinks answered, on purpose: it is up, whatever the answer says about one login or bank.
@@ -246,7 +210,7 @@ export class Resilience {
       } catch (error) {
         const delay = backoff.duration;
         if (
-          !isTransient(error) ||
+          transienceOf(error) === null ||
           attempt >= this.#retry.maxAttempts ||
           performance.now() + delay > deadline ||
           signal?.aborted

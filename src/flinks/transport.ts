@@ -2,8 +2,7 @@ import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { type Dispatcher, Pool } from 'undici';
 import { InstitutionUnavailableError } from '../errors.ts';
-import { FlinksContractError } from './errors.ts';
-import { FlinksUnreachableError } from './resilience.ts';
+import { FlinksContractError, FlinksUnreachableError } from './errors.ts';
 import { flinksCodeOf } from './wire/error.ts';
 
 export interface FlinksTimeouts {

@@ -21,8 +21,6 @@ export const ErrorBody = z
     invalidFields: Object.keys(body.ValidationDetails ?? {}),
   }));
 
-export type FlinksRefusal = z.output<typeof ErrorBody>;
-
 /** The FlinksCode of an error body, or null when the body carries none. */
 export function flinksCodeOf(text: string): string | null {
   const parsed = ErrorBody.safeParse(parseJson(text));
