@@ -16,21 +16,21 @@ import { StatementLinks } from './data/statement-links.ts';
 import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
 import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
-import { useIncrementalLimit } from './incremental-limit.ts';
 import { LoginService, type LoginServiceOptions } from './logins/service.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import { useNoEcho } from './no-echo.ts';
-import { createRequestSignals } from './request-signal.ts';
 import { schema } from './schema/index.ts';
 import { type GatewayStore, MemoryStore } from './store/index.ts';
-import { useTrustedDocuments } from './trusted-documents.ts';
 import { useAuthentication } from './use-authentication.ts';
 import { useBodyLimit } from './use-body-limit.ts';
 import { useHealth } from './use-health.ts';
+import { useIncrementalLimit } from './use-incremental-limit.ts';
 import { useMetrics } from './use-metrics.ts';
+import { useNoEcho } from './use-no-echo.ts';
 import { useReadiness } from './use-readiness.ts';
+import { createRequestSignals } from './use-request-signal.ts';
 import { useStatementDownloads } from './use-statement-downloads.ts';
 import { useTracing } from './use-tracing.ts';
+import { useTrustedDocuments } from './use-trusted-documents.ts';
 
 /** The security limits, in one place. */
 export const LIMITS = {

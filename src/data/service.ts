@@ -317,7 +317,7 @@ export class SessionData {
     }
     // Not the request's signal: its deadline (REQUEST_DEADLINE_MS) bounds one answer, and this
     // wait is meant to outlast it; the wait has its own limit. Listeners, not AbortSignal.any:
-    // see request-signal.ts for why `any` is refused the adapter's signal.
+    // see use-request-signal.ts for why `any` is refused the adapter's signal.
     const gone = new AbortController();
     const pause = new AbortController();
     const onGone = () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizeDocument } from '../../src/generated/graphql.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
-import { PERSISTED_DOCUMENTS } from '../../src/trusted-documents.ts';
+import { PERSISTED_DOCUMENTS } from '../../src/use-trusted-documents.ts';
 import { type ListeningGateway, startListeningGateway } from '../support/listening-gateway.ts';
 
 const AUTHORIZE_HASH = (AuthorizeDocument as unknown as { __meta__: { hash: string } }).__meta__
