@@ -19,7 +19,7 @@ const DEFERRED = `query($r: ID!) { session(requestId: $r) { ... on Session { acc
 function gatewayWith(deferPollIntervalMs: number) {
   return startListeningGateway({
     simulator: { pendingDelayMs: PENDING_MS },
-    gateway: { dataDeferPollIntervalMs: deferPollIntervalMs },
+    config: { data: { deferPollIntervalMs: deferPollIntervalMs } },
   });
 }
 

@@ -47,29 +47,17 @@ export const LIMITS = {
   maxIncremental: 5,
 } as const;
 
-export interface GatewayOptions
-  extends Pick<Config, 'production' | 'auth' | 'rateLimitPerMinute'>,
-    Partial<Pick<Config, 'corsOrigins' | 'trustedDocuments'>> {
-  /** Answers Flinks may refuse in one MFA round before the gateway closes it. */
-  maxWrongAnswers?: number;
-  /** Longest one GraphQL request waits for pending account data; 5 s by default. */
-  dataWaitMs?: number;
-  /** Pause between polls of pending account data; 1 s by default. */
-  dataPollIntervalMs?: number;
-  /** Longest a deferred accountsDetail waits for pending data; 5 minutes by default. */
-  dataDeferWaitMs?: number;
-  /** Pause between polls during a deferred wait; 10 s by default, as Flinks asks. */
-  dataDeferPollIntervalMs?: number;
-  /**
-   * Signs statement download links. Instances that share it serve each other's links; by default
-   * a random key, so links work only on the instance that made them.
-   */
-  statementLinkKey?: Buffer;
-  /** The longest one GraphQL request may take, upstream calls included; 130 s by default. */
-  requestDeadlineMs?: number;
-  /** The operations GraphiQL opens with (`graphiqlReadyOperations` of src/graphiql.ts). */
-  graphiqlOperations?: string;
-}
+/** The parts of the configuration the gateway reads, as `loadConfig` made them. */
+export type GatewayConfig = Pick<
+  Config,
+  | 'production'
+  | 'auth'
+  | 'rateLimitPerMinute'
+  | 'corsOrigins'
+  | 'trustedDocuments'
+  | 'data'
+  | 'requestDeadlineMs'
+>;
 
 export interface GatewayDeps {
   flinks: AuthorizeServiceOptions['flinks'] &
@@ -87,30 +75,36 @@ export interface GatewayDeps {
   stopping?: AbortSignal;
   /** Where shared state lives; a MemoryStore (one process) by default. */
   store?: GatewayStore;
-  /** Replaces the authentication built from `options.auth` (tests). */
+  /** Replaces the authentication built from `config.auth` (tests). */
   authenticate?: Authenticate;
+  /**
+   * Signs statement download links. Instances that share it serve each other's links; by default
+   * a random key, so links work only on the instance that made them.
+   */
+  statementLinkKey?: Buffer;
+  /** The operations GraphiQL opens with (`graphiqlReadyOperations` of src/graphiql.ts). */
+  graphiqlOperations?: string;
   now?: () => number;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, Context>;
 
 /** The gateway's Yoga instance: no listening, no environment reads. */
-export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gateway {
+export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway {
   const { logger } = deps;
   const store: GatewayStore = deps.store ?? new MemoryStore({ now: deps.now });
-  const deadlineMs = options.requestDeadlineMs ?? 130_000;
+  const deadlineMs = config.requestDeadlineMs;
   // One allowance per principal for every call that reaches Flinks: authorize, answerMfa, data,
   // deleteLogin.
   // In the store, so that replicas sharing it share each principal's allowance.
   const limiter =
-    options.rateLimitPerMinute > 0
-      ? new RateLimiter({ perMinute: options.rateLimitPerMinute, store, now: deps.now })
+    config.rateLimitPerMinute > 0
+      ? new RateLimiter({ perMinute: config.rateLimitPerMinute, store, now: deps.now })
       : null;
   const authorize = new AuthorizeService({
     flinks: deps.flinks,
     store,
     limiter,
-    maxWrongAnswers: options.maxWrongAnswers,
     // An answer's request is aborted at the deadline, before its lease on the round ends.
     answerLeaseMs: deadlineMs + 10_000,
     now: deps.now,
@@ -126,12 +120,9 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
   const data = new DataService({
     flinks: deps.flinks,
     store,
-    links: new StatementLinks(options.statementLinkKey ?? randomBytes(32)),
+    links: new StatementLinks(deps.statementLinkKey ?? randomBytes(32)),
     limiter,
-    waitMs: options.dataWaitMs ?? 5_000,
-    pollIntervalMs: options.dataPollIntervalMs ?? 1_000,
-    deferWaitMs: options.dataDeferWaitMs ?? 5 * 60_000,
-    deferPollIntervalMs: options.dataDeferPollIntervalMs ?? 10_000,
+    ...config.data,
     now: deps.now,
   });
   const principals = new WeakMap<Request, string>();
@@ -147,12 +138,12 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
     // below enforces the gateway's 100 KB instead, with its 413.
     maxRequestBodySize: false,
     // Callers authenticate with bearer tokens, never cookies: no Access-Control-Allow-Credentials.
-    cors: { origin: options.corsOrigins ?? ['*'], credentials: false },
-    graphiql: options.production
+    cors: { origin: config.corsOrigins, credentials: false },
+    graphiql: config.production
       ? false
       : {
           title: 'Flinks gateway',
-          defaultQuery: options.graphiqlOperations,
+          defaultQuery: deps.graphiqlOperations,
           shouldPersistHeaders: false,
         },
     // GraphiQL's scripts served by the gateway itself rather than fetched from a CDN: it works
@@ -196,10 +187,10 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
       useNoEcho(),
       ...(metrics ? [useMetrics(metrics)] : []),
       useStatementDownloads(data, logger),
-      ...(options.production ? [] : [useGraphiQLAssets()]),
+      ...(config.production ? [] : [useGraphiQLAssets()]),
       useBodyLimit(LIMITS.maxBodyBytes),
-      useAuthentication(deps.authenticate ?? createAuthenticate(options.auth), principals, {
-        graphiql: !options.production,
+      useAuthentication(deps.authenticate ?? createAuthenticate(config.auth), principals, {
+        graphiql: !config.production,
       }),
       // A browser's simple request (form post, GET) must carry one of these headers, which a
       // cross-site page cannot set without a preflight; JSON POSTs are preflighted anyway.
@@ -216,14 +207,14 @@ export function createGateway(options: GatewayOptions, deps: GatewayDeps): Gatew
         maxTokens: { n: LIMITS.maxTokens },
         maxDirectives: { n: LIMITS.maxDirectives },
         costLimit: { maxCost: LIMITS.maxCost },
-        blockFieldSuggestion: { enabled: options.production },
+        blockFieldSuggestion: { enabled: config.production },
       }),
       // @defer and @stream over multipart/mixed (and text/event-stream), on graphql 16 through
       // Yoga's executor; the limits above apply to deferred fragments as to the rest.
       useDeferStream(),
       useIncrementalLimit(LIMITS.maxIncremental),
-      ...(options.production ? [useDisableIntrospection()] : []),
-      ...(options.trustedDocuments ? [useTrustedDocuments()] : []),
+      ...(config.production ? [useDisableIntrospection()] : []),
+      ...(config.trustedDocuments ? [useTrustedDocuments()] : []),
     ],
     context: ({ request }): Context => {
       const principal = principals.get(request) as string;

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Tracer } from '@opentelemetry/api';
@@ -6,11 +5,12 @@ import type { Logger } from 'pino';
 import { Admission } from './admission.ts';
 import { ANONYMOUS_PRINCIPAL } from './auth.ts';
 import type { Config } from './config.ts';
+import { statementLinkKey } from './data/statement-links.ts';
 import { FlinksClient } from './flinks/client.ts';
 import { graphiqlReadyOperations } from './graphiql.ts';
 import { requestContext, requestIdFrom } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { createGateway, type GatewayOptions } from './server.ts';
+import { createGateway } from './server.ts';
 import { SIMULATOR_API_KEY, SIMULATOR_SECRET_KEY } from './simulator/credentials.ts';
 import { type GatewayStore, MemoryStore } from './store/index.ts';
 import { PostgresStore } from './store/postgres.ts';
@@ -43,24 +43,6 @@ export class ListenError extends Error {
     );
     this.code = code;
   }
-}
-
-/** The gateway's options as the configuration sets them. */
-export function gatewayOptions(config: Config, secretKey: string): GatewayOptions {
-  return {
-    production: config.production,
-    auth: config.auth,
-    rateLimitPerMinute: config.rateLimitPerMinute,
-    corsOrigins: config.corsOrigins,
-    trustedDocuments: config.trustedDocuments,
-    dataWaitMs: config.data.waitMs,
-    dataPollIntervalMs: config.data.pollIntervalMs,
-    dataDeferWaitMs: config.data.deferWaitMs,
-    dataDeferPollIntervalMs: config.data.deferPollIntervalMs,
-    requestDeadlineMs: config.requestDeadlineMs,
-    // Derived, not random, so every instance with the same secret serves the others' links.
-    statementLinkKey: createHmac('sha256', secretKey).update('statement download links').digest(),
-  };
 }
 
 const OVERLOADED = JSON.stringify({
@@ -136,11 +118,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   metrics.watch(flinks);
   let draining = false;
   const stopping = new AbortController();
-  const options = gatewayOptions(config, secretKey);
-  if (simulatorModule && !config.production) {
-    options.graphiqlOperations = graphiqlReadyOperations(simulatorModule.simulatorLoginId);
-  }
-  const gateway = createGateway(options, {
+  const gateway = createGateway(config, {
     flinks,
     logger,
     metrics,
@@ -148,6 +126,11 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     draining: () => draining,
     stopping: stopping.signal,
     store,
+    statementLinkKey: statementLinkKey(secretKey),
+    graphiqlOperations:
+      simulatorModule && !config.production
+        ? graphiqlReadyOperations(simulatorModule.simulatorLoginId)
+        : undefined,
   });
   const inFlight = new Set<ServerResponse>();
   const admission = new Admission(config.http.maxInFlight, config.http.maxQueued);

@@ -16,7 +16,7 @@ describe('GraphiQL: a small page, and its assets cached and compressed', () => {
   let gw: TestGateway;
   let page: string;
   beforeAll(async () => {
-    gw = await startTestGateway({ gateway: { graphiqlOperations: GRAPHIQL_OPERATIONS } });
+    gw = await startTestGateway({ graphiqlOperations: GRAPHIQL_OPERATIONS });
     page = await (await gw.fetch('/graphql', { headers: { accept: 'text/html' } })).text();
   });
   afterAll(async () => {
@@ -96,7 +96,7 @@ describe('GraphiQL: a small page, and its assets cached and compressed', () => {
 describe('GraphiQL in production', () => {
   it('serves none of its assets', async () => {
     const gw = await startTestGateway({
-      gateway: {
+      config: {
         production: true,
         auth: { jwtSecret: 'x'.repeat(32), jwksUrl: null, issuer: null, audience: null },
       },

@@ -1,5 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/**
+ * The key of statement download links, derived from the Flinks secret key rather than random, so
+ * that every instance with the same secret serves the others' links.
+ */
+export function statementLinkKey(secretKey: string): Buffer {
+  return createHmac('sha256', secretKey).update('statement download links').digest();
+}
+
 /** What a statement download link names; the owner is not in the link but in its signature. */
 export interface StatementLink {
   requestId: string;

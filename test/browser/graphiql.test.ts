@@ -48,7 +48,7 @@ describe('GraphiQL in Chromium, as a newcomer uses it', () => {
     [gateway, browser] = await Promise.all([
       startListeningGateway({
         simulator: { cardInUseMs: 0 },
-        gateway: { dataDeferPollIntervalMs: 100 },
+        config: { data: { deferPollIntervalMs: 100 } },
       }),
       launchChromium(),
     ]);

@@ -30,7 +30,7 @@ describe('the reference web page (examples/web), built with Vite, in Chromium', 
       startListeningGateway({
         staticDir: outDir,
         simulator: { now: () => Date.now() + skewMs, cardInUseMs: 60_000 },
-        gateway: { dataDeferPollIntervalMs: 100 },
+        config: { data: { deferPollIntervalMs: 100 } },
       }),
       launchChromium(),
     ]);

@@ -91,7 +91,7 @@ describe.each([
 ])('Apollo Client against the listening gateway (%s)', (_name, trusted) => {
   let gateway: ListeningGateway;
   beforeAll(async () => {
-    gateway = await startListeningGateway({ gateway: { trustedDocuments: trusted } });
+    gateway = await startListeningGateway({ config: { trustedDocuments: trusted } });
   });
   afterAll(() => gateway.close());
 
@@ -191,7 +191,7 @@ describe.each([
 describe('Apollo Client against the gateway in trusted-documents mode', () => {
   let gateway: ListeningGateway;
   beforeAll(async () => {
-    gateway = await startListeningGateway({ gateway: { trustedDocuments: true } });
+    gateway = await startListeningGateway({ config: { trustedDocuments: true } });
   });
   afterAll(() => gateway.close());
 

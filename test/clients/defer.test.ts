@@ -18,7 +18,7 @@ import { type ListeningGateway, startListeningGateway } from '../support/listeni
 // detailDelayMs. test_pending: the same after pendingDelayMs, set far beyond any test here.
 const FAST = {
   simulator: { detailDelayMs: 400, pendingDelayMs: 10 * 60_000 },
-  gateway: { dataWaitMs: 0, dataDeferWaitMs: 60_000, dataDeferPollIntervalMs: 50 },
+  config: { data: { waitMs: 0, deferWaitMs: 60_000, deferPollIntervalMs: 50 } },
 };
 
 let gateway: ListeningGateway | undefined;
@@ -144,7 +144,7 @@ describe('urql and a deferred accountsDetail', () => {
     async (_, persisted) => {
       gateway = await startListeningGateway({
         ...FAST,
-        gateway: { ...FAST.gateway, trustedDocuments: persisted },
+        config: { ...FAST.config, trustedDocuments: persisted },
       });
       const requestId = await openSession(gateway.url, 'Greatday', persisted);
       const client = urql(gateway.url, { persisted });
@@ -170,7 +170,7 @@ describe('urql and a deferred accountsDetail', () => {
   it('outlasts the request deadline: the deadline bounds the first payload, not the deferred wait', async () => {
     gateway = await startListeningGateway({
       simulator: { detailDelayMs: 2_500 },
-      gateway: { ...FAST.gateway, requestDeadlineMs: 1_000 },
+      config: { ...FAST.config, requestDeadlineMs: 1_000 },
     });
     const requestId = await openSession(gateway.url, 'Greatday');
     const results = await allResults<SessionAccountsDeferredQuery>(urql(gateway.url), (c) =>
@@ -393,7 +393,7 @@ describe('the end of a deferred wait', () => {
   it('the deferred wait ends on its own limit with DataPending', async () => {
     gateway = await startListeningGateway({
       ...FAST,
-      gateway: { ...FAST.gateway, dataDeferWaitMs: 300 },
+      config: { ...FAST.config, data: { ...FAST.config.data, deferWaitMs: 300 } },
     });
     const requestId = await openSession(gateway.url, 'test_pending');
     const parts = await readParts(await postDeferred(gateway.url, requestId));

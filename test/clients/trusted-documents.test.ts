@@ -11,7 +11,7 @@ const variables = { input: { cached: { loginId: simulatorLoginId('greatday_nomfa
 describe('trusted-documents mode over HTTP', () => {
   let gateway: ListeningGateway;
   beforeAll(async () => {
-    gateway = await startListeningGateway({ gateway: { trustedDocuments: true } });
+    gateway = await startListeningGateway({ config: { trustedDocuments: true } });
   });
   afterAll(() => gateway.close());
 

@@ -61,7 +61,7 @@ describe.each([
 ])('urql against the listening gateway (%s)', (_name, trusted) => {
   let gateway: ListeningGateway;
   beforeAll(async () => {
-    gateway = await startListeningGateway({ gateway: { trustedDocuments: trusted } });
+    gateway = await startListeningGateway({ config: { trustedDocuments: trusted } });
   });
   afterAll(() => gateway.close());
 
@@ -145,7 +145,7 @@ describe.each([
 describe('urql against the gateway in trusted-documents mode', () => {
   let gateway: ListeningGateway;
   beforeAll(async () => {
-    gateway = await startListeningGateway({ gateway: { trustedDocuments: true } });
+    gateway = await startListeningGateway({ config: { trustedDocuments: true } });
   });
   afterAll(() => gateway.close());
 

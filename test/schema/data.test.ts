@@ -212,7 +212,7 @@ describe('data Flinks is still gathering', () => {
     gw = await startTestGateway({
       simulator: { now: clock },
       now: clock,
-      gateway: { dataWaitMs: 0, dataPollIntervalMs: 100 },
+      config: { data: { waitMs: 0, pollIntervalMs: 100 } },
     });
   });
   afterAll(async () => {
@@ -255,7 +255,7 @@ describe('waiting within one request', () => {
   it('polls a pending detail until it is ready when that fits the wait', async () => {
     const gw = await startTestGateway({
       simulator: { detailDelayMs: 300 },
-      gateway: { dataWaitMs: 3_000, dataPollIntervalMs: 100 },
+      config: { data: { waitMs: 3_000, pollIntervalMs: 100 } },
     });
     try {
       const cached = await gw.graphql(AUTHORIZE, {

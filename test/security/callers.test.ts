@@ -32,7 +32,7 @@ const bearer = async (sub: string) => ({ authorization: `Bearer ${await hs256(su
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway({
-    gateway: { auth: { jwtSecret: SECRET, jwksUrl: null, issuer: ISSUER, audience: AUDIENCE } },
+    config: { auth: { jwtSecret: SECRET, jwksUrl: null, issuer: ISSUER, audience: AUDIENCE } },
   });
 });
 afterAll(async () => {
@@ -133,7 +133,7 @@ describe('caller authentication', () => {
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
     const withJwks = await startTestGateway({
-      gateway: { auth: { jwtSecret: null, jwksUrl, issuer: null, audience: null } },
+      config: { auth: { jwtSecret: null, jwksUrl, issuer: null, audience: null } },
     });
     const sign = (key: CryptoKey) =>
       new SignJWT({})

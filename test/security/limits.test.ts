@@ -11,7 +11,7 @@ import {
 describe('per-principal rate limit', () => {
   it('answers RateLimitedError with a retry-after once a principal spends its allowance', async () => {
     let now = 1_000_000;
-    const gw = await startTestGateway({ gateway: { rateLimitPerMinute: 3 }, now: () => now });
+    const gw = await startTestGateway({ config: { rateLimitPerMinute: 3 }, now: () => now });
     try {
       for (let i = 0; i < 3; i++) {
         const { body } = await gw.graphql(AUTHORIZE, credentials('greatday_nomfa'));
@@ -115,7 +115,7 @@ describe('limits on one MFA round and one request', () => {
 
 describe('CORS', () => {
   it('allows only the configured origins, never with credentials', async () => {
-    const gw = await startTestGateway({ gateway: { corsOrigins: ['https://app.example.com'] } });
+    const gw = await startTestGateway({ config: { corsOrigins: ['https://app.example.com'] } });
     try {
       const preflight = (origin: string) =>
         gw.fetch('/graphql', {
@@ -140,7 +140,7 @@ describe('CORS', () => {
 describe('production', () => {
   it('serves no GraphiQL, no introspection and no field suggestions', async () => {
     const gw = await startTestGateway({
-      gateway: {
+      config: {
         production: true,
         auth: { jwtSecret: 'x'.repeat(32), jwksUrl: null, issuer: null, audience: null },
       },

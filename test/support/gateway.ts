@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { FlinksClient, type FlinksClientOptions } from '../../src/flinks/client.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createGateway, type GatewayOptions } from '../../src/server.ts';
+import { createGateway } from '../../src/server.ts';
 import {
   type RunningSimulator,
   SIMULATOR_API_KEY,
@@ -12,6 +12,7 @@ import {
   startSimulator,
 } from '../../src/simulator/index.ts';
 import type { GatewayStore } from '../../src/store/index.ts';
+import { type ConfigOverrides, testConfig } from './config.ts';
 
 export interface GraphQLResponse {
   status: number;
@@ -56,7 +57,9 @@ export async function startTestGateway(
     simulator?: SimulatorOptions;
     client?: Partial<FlinksClientOptions>;
     now?: () => number;
-    gateway?: Partial<GatewayOptions>;
+    config?: ConfigOverrides;
+    /** The operations GraphiQL opens with. */
+    graphiqlOperations?: string;
     store?: GatewayStore;
   } = {},
 ): Promise<TestGateway> {
@@ -70,15 +73,13 @@ export async function startTestGateway(
     logger,
     ...options.client,
   });
-  const gateway = createGateway(
-    {
-      production: false,
-      auth: { jwtSecret: null, jwksUrl: null, issuer: null, audience: null },
-      rateLimitPerMinute: 0,
-      ...options.gateway,
-    },
-    { flinks, logger, now: options.now, store: options.store },
-  );
+  const gateway = createGateway(testConfig(options.config), {
+    flinks,
+    logger,
+    now: options.now,
+    store: options.store,
+    graphiqlOperations: options.graphiqlOperations,
+  });
   const responses: string[] = [];
   const sent: Sent = { passwords: new Set(), answers: new Set() };
   const fetchGateway = (path: string, init?: RequestInit) =>

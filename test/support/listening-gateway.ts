@@ -5,7 +5,7 @@ import { extname, join, normalize } from 'node:path';
 import { FlinksClient } from '../../src/flinks/client.ts';
 import { graphiqlReadyOperations } from '../../src/graphiql.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createGateway, type GatewayOptions } from '../../src/server.ts';
+import { createGateway } from '../../src/server.ts';
 import {
   type RunningSimulator,
   SIMULATOR_API_KEY,
@@ -15,6 +15,7 @@ import {
   simulatorLoginId,
   startSimulator,
 } from '../../src/simulator/index.ts';
+import { type ConfigOverrides, testConfig } from './config.ts';
 
 export interface ListeningGateway {
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:41234/graphql`. */
@@ -38,7 +39,7 @@ const CONTENT_TYPES: Record<string, string> = {
  */
 export async function startListeningGateway(
   options: {
-    gateway?: Partial<GatewayOptions>;
+    config?: ConfigOverrides;
     staticDir?: string;
     simulator?: SimulatorOptions;
     /** Aborted to stand for the gateway's shutdown (deferred waits end with DataPending). */
@@ -54,16 +55,12 @@ export async function startListeningGateway(
     apiKey: SIMULATOR_API_KEY,
     logger,
   });
-  const gateway = createGateway(
-    {
-      production: false,
-      auth: { jwtSecret: null, jwksUrl: null, issuer: null, audience: null },
-      rateLimitPerMinute: 0,
-      graphiqlOperations: graphiqlReadyOperations(simulatorLoginId),
-      ...options.gateway,
-    },
-    { flinks, logger, stopping: options.stopping },
-  );
+  const gateway = createGateway(testConfig(options.config), {
+    flinks,
+    logger,
+    stopping: options.stopping,
+    graphiqlOperations: graphiqlReadyOperations(simulatorLoginId),
+  });
   const { staticDir } = options;
   const server = createServer((request, response) => {
     if (!staticDir || request.url?.startsWith('/graphql')) {
