@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AuthorizeService } from './authorize/service.ts';
-import type { SessionData } from './data/service.ts';
+import type { SessionData } from './data/session-data.ts';
 import type { LoginService } from './logins/service.ts';
 import type { GatewayMetrics } from './metrics.ts';
 

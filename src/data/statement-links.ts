@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/** How long a statement download link works. */
+export const STATEMENT_LINK_TTL_MS = 5 * 60 * 1000;
+
 /**
  * The key of statement download links, derived from the Flinks secret key rather than random, so
  * that every instance with the same secret serves the others' links.

@@ -1,9 +1,10 @@
-import type { AccountsView } from '../data/service.ts';
+import { ACCOUNTS_DETAIL_DEFAULTS } from '../data/inputs.ts';
+import type { AccountsView } from '../data/views.ts';
 import type { Account, AccountHolder, Balance } from '../flinks/types.ts';
-import { builder } from './builder.ts';
+import { builder, byDefault } from './builder.ts';
 import { Money, money } from './money.ts';
 import { ofKind } from './observed.ts';
-import { MAX_PAGE, paginate, TransactionConnection } from './transactions.ts';
+import { DEFAULT_PAGE, MAX_PAGE, paginate, TransactionConnection } from './transactions.ts';
 
 const BalanceType = builder.objectRef<Balance & { currency: string }>('Balance').implement({
   description: 'An account balance.',
@@ -84,7 +85,9 @@ const AccountType = builder.objectRef<Account>('Account').implement({
       nullable: true,
       description: 'Null on a summary, or when `withTransactions` was false.',
       args: {
-        first: t.arg.int({ description: `Page size, 1 to ${MAX_PAGE}; 50 by default.` }),
+        first: t.arg.int({
+          description: `Page size, 1 to ${MAX_PAGE}; ${byDefault(DEFAULT_PAGE)}`,
+        }),
         after: t.arg.string({ description: 'The `endCursor` of the previous page.' }),
         from: t.arg({ type: 'Date', description: 'Only transactions on or after this date.' }),
         to: t.arg({ type: 'Date', description: 'Only transactions on or before this date.' }),
@@ -118,24 +121,33 @@ export const AccountsDetail = accountsObject(
   'The accounts of the session with the detail asked for (`/GetAccountsDetail`).',
 );
 
+const TRANSACTION_HISTORY = {
+  DAYS_90: { value: 'Days90', description: 'The last 90 days.' },
+  DAYS_365: { value: 'Days365', description: 'The last 365 days.' },
+} as const;
+
 const TransactionHistory = builder.enumType('TransactionHistory', {
   description: 'How far back transactions go.',
-  values: {
-    DAYS_90: { value: 'Days90', description: 'The last 90 days.' },
-    DAYS_365: { value: 'Days365', description: 'The last 365 days.' },
-  } as const,
+  values: TRANSACTION_HISTORY,
 });
+
+const DETAIL = ACCOUNTS_DETAIL_DEFAULTS;
 
 export const AccountsDetailInput = builder.inputType('AccountsDetailInput', {
   description: 'What `/GetAccountsDetail` gathers.',
   fields: (t) => ({
-    days: t.field({ type: TransactionHistory, description: 'DAYS_90 by default.' }),
-    withTransactions: t.boolean({ description: 'True by default.' }),
-    withBalance: t.boolean({ description: 'True by default.' }),
-    withAccountIdentity: t.boolean({
-      description: 'Transit and institution numbers. False by default.',
+    days: t.field({
+      type: TransactionHistory,
+      description: byDefault(DETAIL.days, TRANSACTION_HISTORY),
     }),
-    withKyc: t.boolean({ description: 'The account holder. False by default.' }),
+    withTransactions: t.boolean({ description: byDefault(DETAIL.withTransactions) }),
+    withBalance: t.boolean({ description: byDefault(DETAIL.withBalance) }),
+    withAccountIdentity: t.boolean({
+      description: `Transit and institution numbers. ${byDefault(DETAIL.withAccountIdentity)}`,
+    }),
+    withKyc: t.boolean({
+      description: `The account holder. ${byDefault(DETAIL.withKyc)}`,
+    }),
     accountIds: t.idList({ description: 'Only these accounts (`Account.id`); all by default.' }),
   }),
 });

@@ -54,6 +54,25 @@ builder.scalarType('Date', {
   },
 });
 
+/**
+ * A default the code applies, in a description's words ("True by default.", "DAYS_90 by
+ * default." for an enum's internal value), written from the constant the code uses.
+ */
+export function byDefault(
+  value: string | number | boolean,
+  enumValues?: Readonly<Record<string, { readonly value: unknown }>>,
+): string {
+  const said = enumValues
+    ? Object.keys(enumValues).find((name) => enumValues[name]?.value === value)
+    : typeof value === 'boolean'
+      ? value
+        ? 'True'
+        : 'False'
+      : String(value);
+  if (said === undefined) throw new Error(`No enum value is ${String(value)}.`);
+  return `${said} by default.`;
+}
+
 builder.queryType({ description: 'Reads.' });
 builder.mutationType({
   description: 'The Flinks /Authorize conversation, and the deletion of bank connections.',

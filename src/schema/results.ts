@@ -1,4 +1,4 @@
-import type { PendingView } from '../data/service.ts';
+import type { PendingView } from '../data/views.ts';
 import {
   InstitutionUnavailableError,
   InvalidInputError,

@@ -1,5 +1,6 @@
-import type { StatementsView, StatementView } from '../data/service.ts';
-import { builder } from './builder.ts';
+import { STATEMENTS_DEFAULTS } from '../data/inputs.ts';
+import type { StatementsView, StatementView } from '../data/views.ts';
+import { builder, byDefault } from './builder.ts';
 import { ofKind } from './observed.ts';
 
 const Statement = builder.objectRef<StatementView>('Statement').implement({
@@ -38,19 +39,24 @@ export const Statements = builder.objectRef<StatementsView>('Statements').implem
   }),
 });
 
+const STATEMENT_PERIOD = {
+  MOST_RECENT: { value: 'MostRecent', description: 'The latest statement of each account.' },
+  MONTHS_3: { value: 'Months3', description: 'The last 3 months.' },
+  MONTHS_12: { value: 'Months12', description: 'The last 12 months.' },
+} as const;
+
 const StatementPeriod = builder.enumType('StatementPeriod', {
   description: 'Which statements.',
-  values: {
-    MOST_RECENT: { value: 'MostRecent', description: 'The latest statement of each account.' },
-    MONTHS_3: { value: 'Months3', description: 'The last 3 months.' },
-    MONTHS_12: { value: 'Months12', description: 'The last 12 months.' },
-  } as const,
+  values: STATEMENT_PERIOD,
 });
 
 export const StatementsInput = builder.inputType('StatementsInput', {
   description: 'Which statements `/GetStatements` returns.',
   fields: (t) => ({
-    period: t.field({ type: StatementPeriod, description: 'MOST_RECENT by default.' }),
+    period: t.field({
+      type: StatementPeriod,
+      description: byDefault(STATEMENTS_DEFAULTS.period, STATEMENT_PERIOD),
+    }),
     accountIds: t.idList({ description: 'Only these accounts (`Account.id`); all by default.' }),
   }),
 });

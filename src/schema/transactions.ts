@@ -72,6 +72,8 @@ export const TransactionConnection = builder.objectRef<Page>('TransactionConnect
 });
 
 export const MAX_PAGE = 500;
+/** Transactions in a page when `first` is left out. */
+export const DEFAULT_PAGE = 50;
 const cursorOf = (transaction: Transaction) =>
   Buffer.from(`tx:${transaction.id}`).toString('base64url');
 
@@ -80,7 +82,7 @@ export function paginate(
   args: { first?: number | null; after?: string | null; from?: string | null; to?: string | null },
 ): Page | null {
   if (account.transactions === null) return null;
-  const first = args.first ?? 50;
+  const first = args.first ?? DEFAULT_PAGE;
   if (first < 1 || first > MAX_PAGE) {
     throw createGraphQLError(`first must be between 1 and ${MAX_PAGE}.`, {
       extensions: { code: 'BAD_USER_INPUT' },
