@@ -25,6 +25,25 @@ export function securityResponses(
 }
 
 /**
+ * The input's own problems (`issues`) and those of the answers against the open step, less the
+ * answers' problems at a path the input's already cover.
+ */
+export function withAnswerIssues(
+  issues: InputIssue[],
+  challenges: SecurityChallenge[],
+  responses: SecurityResponse[],
+): InputIssue[] {
+  const related = (a: string[], b: string[]) =>
+    a.length > 2 &&
+    b.length > 2 &&
+    a.slice(0, b.length).join('.') === b.slice(0, a.length).join('.');
+  const answers = checkResponses(challenges, responses).issues.filter(
+    (answer) => !issues.some((issue) => related(issue.path, answer.path)),
+  );
+  return [...issues, ...answers];
+}
+
+/**
  * Every problem of a round's answers, each saying what the step expects and what to send instead,
  * and the `SecurityResponses` of the answers that passed.
  */

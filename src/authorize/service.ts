@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   checkInput,
   type InputIssue,
@@ -11,81 +10,17 @@ import {
 } from '../errors.ts';
 import { errorFromFlinksCode } from '../flinks/errors.ts';
 import { FlinksId } from '../flinks/ids.ts';
-import type {
-  AuthorizeOutcome,
-  AuthorizeRequest,
-  AuthorizeSuccessOutcome,
-  MfaRequiredOutcome,
-} from '../flinks/types.ts';
+import type { AuthorizeOutcome, AuthorizeRequest } from '../flinks/types.ts';
 import { type GatewayStore, type MfaRound, ROUND_TTL_MS, SESSION_TTL_MS } from '../store/index.ts';
-import { checkResponses, securityResponses } from './answers.ts';
+import { securityResponses, withAnswerIssues } from './answers.ts';
+import {
+  type AnswerMfaCommand,
+  AnswerMfaInput,
+  type AuthorizeCommand,
+  AuthorizeInput,
+} from './inputs.ts';
 import type { RateLimiter } from './rate-limit.ts';
-
-export { ROUND_TTL_MS };
-
-const CONTROL = /\p{Cc}/u;
-
-const Text = (max: number) =>
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .refine((value) => !CONTROL.test(value), 'must not contain control characters');
-const Language = z.enum(['en', 'fr']);
-const Live = {
-  save: z.boolean().nullish(),
-  tag: Text(200).nullish(),
-  language: Language.nullish(),
-};
-
-const AuthorizeInput = z
-  .object({
-    cached: z.object({ loginId: FlinksId }).nullish(),
-    refresh: z.object({ loginId: FlinksId, ...Live }).nullish(),
-    credentials: z
-      .object({
-        institution: Text(100),
-        username: Text(256).refine((value) => value.trim() !== '', 'must not be blank'),
-        // Passwords are sent as typed: no trimming, any character the bank allows.
-        password: z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'),
-        ...Live,
-      })
-      .nullish(),
-  })
-  .refine(
-    (input) =>
-      [input.cached, input.refresh, input.credentials].filter((mode) => mode != null).length === 1,
-    'needs exactly one of cached, refresh or credentials',
-  );
-
-const AnswerMfaInput = z.object({
-  requestId: FlinksId,
-  responses: z
-    .array(
-      z.object({
-        prompt: z
-          .string()
-          .min(1, 'must not be empty')
-          .max(2_000, 'must be at most 2000 characters'),
-        answers: z
-          .array(z.string().max(100_000, 'must be at most 100000 characters'))
-          .min(1, 'needs at least one answer')
-          .max(50, 'must have at most 50 answers'),
-      }),
-    )
-    .min(1, 'needs at least one response')
-    .max(50, 'must have at most 50 responses'),
-});
-
-export type AuthorizeCommand = z.input<typeof AuthorizeInput>;
-export type AnswerMfaCommand = z.input<typeof AnswerMfaInput>;
-
-export interface MfaRequiredView extends MfaRequiredOutcome {
-  /** When the gateway forgets the round if it is not answered. */
-  expiresAt: Date;
-}
-
-export type AuthorizeView = AuthorizeSuccessOutcome | MfaRequiredView;
+import type { AuthorizeView, MfaRequiredView } from './views.ts';
 
 export interface AuthorizeServiceOptions {
   flinks: {
@@ -246,14 +181,7 @@ export class AuthorizeService {
     if (!requestId.success || command.responses.length > 50) return new InvalidInputError(issues);
     const round = await this.#store.getRound(requestId.data, this.#now());
     if (!round || round.principal !== principal) return new InvalidInputError(issues);
-    const related = (a: string[], b: string[]) =>
-      a.length > 2 &&
-      b.length > 2 &&
-      a.slice(0, b.length).join('.') === b.slice(0, a.length).join('.');
-    const answers = checkResponses(round.challenges, command.responses).issues.filter(
-      (answer) => !issues.some((issue) => related(issue.path, answer.path)),
-    );
-    return new InvalidInputError([...issues, ...answers]);
+    return new InvalidInputError(withAnswerIssues(issues, round.challenges, command.responses));
   }
 
   async #grantSession(requestId: string, principal: string, loginId: string | null) {

@@ -1,4 +1,4 @@
-import type { MfaRequiredView } from '../authorize/service.ts';
+import type { MfaRequiredView } from '../authorize/views.ts';
 import { InvalidInputError, ServiceUnavailableError, SessionExpiredError } from '../errors.ts';
 import type { AuthorizeSuccessOutcome, FlinksLogin } from '../flinks/types.ts';
 import { builder } from './builder.ts';
