@@ -1,7 +1,7 @@
 /**
  * `npx tsx bench/graphiql.ts [--rounds N]`: GraphiQL's weight and time to usable, A/B in one
  * interleaved run. (a) is `@graphql-yoga/render-graphiql` as it comes (all of GraphiQL inlined in
- * one page); (b) is this gateway's page and assets (src/graphiql.ts). Each round opens each page
+ * one page); (b) is this gateway's page and assets (src/use-graphiql-assets.ts). Each round opens each page
  * in a fresh Chromium profile (a first visit) and then reloads it (a repeat visit). "Usable" is
  * the run button and the operations editor drawn. Figures, not assertions: BENCHMARKS.md.
  */
@@ -15,7 +15,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../src/config.ts';
-import { graphiqlReadyOperations } from '../src/graphiql.ts';
+import { graphiqlReadyOperations } from '../src/graphiql-operations.ts';
 import { createLogger } from '../src/logger.ts';
 import { schema } from '../src/schema/index.ts';
 import { simulatorLoginId } from '../src/simulator/index.ts';

@@ -15,13 +15,13 @@ import { DataService, type DataServiceOptions } from './data/service.ts';
 import { StatementLinks } from './data/statement-links.ts';
 import type { FlinksClient } from './flinks/client.ts';
 import { FlinksContractError } from './flinks/errors.ts';
-import { renderGraphiQLPage, useGraphiQLAssets } from './graphiql.ts';
 import { LoginService, type LoginServiceOptions } from './logins/service.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { schema } from './schema/index.ts';
 import { type GatewayStore, MemoryStore } from './store/index.ts';
 import { useAuthentication } from './use-authentication.ts';
 import { useBodyLimit } from './use-body-limit.ts';
+import { renderGraphiQLPage, useGraphiQLAssets } from './use-graphiql-assets.ts';
 import { useHealth } from './use-health.ts';
 import { useIncrementalLimit } from './use-incremental-limit.ts';
 import { useMetrics } from './use-metrics.ts';
@@ -82,7 +82,7 @@ export interface GatewayDeps {
    * a random key, so links work only on the instance that made them.
    */
   statementLinkKey?: Buffer;
-  /** The operations GraphiQL opens with (`graphiqlReadyOperations` of src/graphiql.ts). */
+  /** The operations GraphiQL opens with (`graphiqlReadyOperations` of src/graphiql-operations.ts). */
   graphiqlOperations?: string;
   now?: () => number;
 }
@@ -147,7 +147,7 @@ export function createGateway(config: GatewayConfig, deps: GatewayDeps): Gateway
           shouldPersistHeaders: false,
         },
     // GraphiQL's scripts served by the gateway itself rather than fetched from a CDN: it works
-    // offline and runs no third-party script next to the caller's token (src/graphiql.ts).
+    // offline and runs no third-party script next to the caller's token (src/use-graphiql-assets.ts).
     renderGraphiQL: renderGraphiQLPage,
     logging: {
       // Yoga logs several debug lines per request: below LOG_LEVEL=debug not even their strings

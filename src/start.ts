@@ -7,7 +7,7 @@ import { ANONYMOUS_PRINCIPAL } from './auth.ts';
 import type { Config } from './config.ts';
 import { statementLinkKey } from './data/statement-links.ts';
 import { FlinksClient } from './flinks/client.ts';
-import { graphiqlReadyOperations } from './graphiql.ts';
+import { graphiqlReadyOperations } from './graphiql-operations.ts';
 import { requestContext, requestIdFrom } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createGateway } from './server.ts';

@@ -1,13 +1,9 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { css, js } from '@graphql-yoga/render-graphiql/graphiql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  GRAPHIQL_ASSETS_PATH,
-  GRAPHIQL_COMMENT_WIDTH,
-  graphiqlReadyOperations,
-  latinFontsOnly,
-} from '../src/graphiql.ts';
+import { GRAPHIQL_COMMENT_WIDTH, graphiqlReadyOperations } from '../src/graphiql-operations.ts';
 import { simulatorLoginId } from '../src/simulator/index.ts';
+import { GRAPHIQL_ASSETS_PATH, latinFontsOnly } from '../src/use-graphiql-assets.ts';
 import { startTestGateway, type TestGateway } from './support/gateway.ts';
 
 const GRAPHIQL_OPERATIONS = graphiqlReadyOperations(simulatorLoginId);

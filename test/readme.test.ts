@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { graphiqlReadyOperations } from '../src/graphiql.ts';
+import { graphiqlReadyOperations } from '../src/graphiql-operations.ts';
 import { schema } from '../src/schema/index.ts';
 import { simulatorLoginId } from '../src/simulator/index.ts';
 

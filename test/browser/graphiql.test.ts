@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { graphiqlReadyOperations } from '../../src/graphiql.ts';
+import { graphiqlReadyOperations } from '../../src/graphiql-operations.ts';
 import { simulatorLoginId } from '../../src/simulator/index.ts';
 import { type Browser, launchChromium, TEST_OUTPUT } from '../support/chromium.ts';
 import { type ListeningGateway, startListeningGateway } from '../support/listening-gateway.ts';

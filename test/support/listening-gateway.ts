@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { FlinksClient } from '../../src/flinks/client.ts';
-import { graphiqlReadyOperations } from '../../src/graphiql.ts';
+import { graphiqlReadyOperations } from '../../src/graphiql-operations.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createGateway } from '../../src/server.ts';
 import {
