@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ServiceUnavailableError } from '../../src/errors.ts';
 import { SECURITY_IMAGES } from '../../src/simulator/images.ts';
 import { type GatewayStore, MemoryStore, type NewMfaRound } from '../../src/store/index.ts';
-import { migrate, PostgresStore } from '../../src/store/postgres.ts';
+import { PostgresStore } from '../../src/store/postgres.ts';
+import { migrate } from '../../src/store/postgres-migrations.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 
 const T = 1_800_000_000_000;
