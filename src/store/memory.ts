@@ -10,6 +10,7 @@ import type {
   SessionGrant,
   TokenTake,
 } from './index.ts';
+import { ExpiringSlots, sizeOf } from './memory-slots.ts';
 
 export interface MemoryStoreOptions {
   /**
@@ -44,15 +45,6 @@ type Value =
   | { kind: 'pending'; optionsKey: string }
   | { kind: 'bucket'; bucket: Bucket };
 
-interface Slot {
-  value: Value;
-  expiresAt: number;
-  bytes: number;
-}
-
-/** Per entry beyond its strings: the Map slot, the objects, the key. */
-const ENTRY_OVERHEAD = 200;
-
 /**
  * The store of one process: what a development run or a single instance needs. The same rules
  * as the PostgreSQL store (one lease per round, atomic counts and claims), each a synchronous
@@ -61,8 +53,7 @@ const ENTRY_OVERHEAD = 200;
  */
 export class MemoryStore implements GatewayStore {
   readonly maxBytes: number;
-  readonly #slots = new Map<string, Slot>();
-  #bytes = 0;
+  readonly #slots: ExpiringSlots<Value>;
   // Never evicted: forgetting an owner would hand the LoginId to the next caller who asks.
   readonly #logins = new Map<string, OwnedLogin>();
   /** LoginId -> until when a deletion of it is at Flinks. */
@@ -73,6 +64,7 @@ export class MemoryStore implements GatewayStore {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.maxBytes = options.maxBytes ?? MEMORY_STORE_MAX_BYTES;
+    this.#slots = new ExpiringSlots(this.maxBytes);
     const now = options.now ?? Date.now;
     const every = options.sweepIntervalMs ?? 30_000;
     this.#timer = every > 0 ? setInterval(() => this.sweep(now()), every).unref() : null;
@@ -80,7 +72,7 @@ export class MemoryStore implements GatewayStore {
 
   /** Estimated bytes held by rounds, sessions, pending polls and buckets. */
   get bytes(): number {
-    return this.#bytes;
+    return this.#slots.bytes;
   }
 
   /** Entries held by rounds, sessions, pending polls and buckets. */
@@ -90,18 +82,11 @@ export class MemoryStore implements GatewayStore {
 
   /** Forgets every expired entry; returns how many. */
   sweep(now: number): number {
-    let swept = 0;
-    for (const [key, slot] of this.#slots) {
-      if (slot.expiresAt <= now) {
-        this.#remove(key, slot);
-        swept += 1;
-      }
-    }
-    return swept;
+    return this.#slots.sweep(now);
   }
 
   async getRound(requestId: string, now: number) {
-    return this.#live('r', requestId, now, 'round')?.entry.round;
+    return this.#slots.live('r', requestId, now, 'round')?.entry.round;
   }
 
   async putRound(round: NewMfaRound) {
@@ -110,11 +95,16 @@ export class MemoryStore implements GatewayStore {
       leaseId: null,
       answeringUntil: 0,
     };
-    this.#set(`r${round.requestId}`, { kind: 'round', entry }, round.expiresAt, sizeOf(round));
+    this.#slots.set(
+      `r${round.requestId}`,
+      { kind: 'round', entry },
+      round.expiresAt,
+      sizeOf(round),
+    );
   }
 
   async deleteRound(requestId: string) {
-    this.#delete(`r${requestId}`);
+    this.#slots.delete(`r${requestId}`);
   }
 
   async beginAnswer(
@@ -122,7 +112,7 @@ export class MemoryStore implements GatewayStore {
     principal: string,
     options: { now: number; leaseMs: number; maxWrongAnswers: number },
   ): Promise<AnswerLease> {
-    const entry = this.#live('r', requestId, options.now, 'round')?.entry;
+    const entry = this.#slots.live('r', requestId, options.now, 'round')?.entry;
     if (
       !entry ||
       entry.round.principal !== principal ||
@@ -138,7 +128,7 @@ export class MemoryStore implements GatewayStore {
   }
 
   async endAnswer(requestId: string, leaseId: string) {
-    const entry = this.#get('r', requestId, 'round')?.entry;
+    const entry = this.#slots.get('r', requestId, 'round')?.entry;
     if (entry?.leaseId !== leaseId) return;
     entry.leaseId = null;
     entry.answeringUntil = 0;
@@ -146,7 +136,7 @@ export class MemoryStore implements GatewayStore {
 
   async recordWrongAnswer(requestId: string, leaseId: string, expiresAt: number) {
     const key = `r${requestId}`;
-    const slot = this.#slots.get(key);
+    const slot = this.#slots.slot(key);
     if (slot?.value.kind !== 'round' || slot.value.entry.leaseId !== leaseId) return 0;
     const { entry } = slot.value;
     entry.round.wrongAnswers += 1;
@@ -158,13 +148,13 @@ export class MemoryStore implements GatewayStore {
   }
 
   async getSession(requestId: string, now: number): Promise<SessionGrant | undefined> {
-    const grant = this.#live('s', requestId, now, 'session')?.grant;
+    const grant = this.#slots.live('s', requestId, now, 'session')?.grant;
     return grant && { requestId, principal: grant.principal, expiresAt: grant.expiresAt };
   }
 
   async putSession(grant: SessionGrant) {
     const held = { ...grant, loginId: grant.loginId?.toLowerCase() ?? null };
-    this.#set(
+    this.#slots.set(
       `s${grant.requestId}`,
       { kind: 'session', grant: held },
       grant.expiresAt,
@@ -173,7 +163,7 @@ export class MemoryStore implements GatewayStore {
   }
 
   async touchSession(requestId: string, principal: string, now: number, expiresAt: number) {
-    const grant = this.#live('s', requestId, now, 'session')?.grant;
+    const grant = this.#slots.live('s', requestId, now, 'session')?.grant;
     if (!grant || grant.principal !== principal) return false;
     // Kept whole, its LoginId included.
     await this.putSession({ ...grant, expiresAt });
@@ -239,7 +229,7 @@ export class MemoryStore implements GatewayStore {
     this.#deleting.delete(key);
     this.#deleted.set(key, principal);
     // A scan of every entry: deletions are rare, and entries hold no index by LoginId.
-    for (const [slotKey, slot] of this.#slots) {
+    for (const [slotKey, slot] of this.#slots.entries()) {
       const { value } = slot;
       const owned =
         (value.kind === 'session' &&
@@ -249,8 +239,8 @@ export class MemoryStore implements GatewayStore {
           value.entry.round.principal === principal &&
           value.entry.round.loginId?.toLowerCase() === key);
       if (!owned) continue;
-      this.#remove(slotKey, slot);
-      if (value.kind === 'session') this.#delete(`p${value.grant.requestId}`);
+      this.#slots.remove(slotKey, slot);
+      if (value.kind === 'session') this.#slots.delete(`p${value.grant.requestId}`);
     }
     return true;
   }
@@ -260,11 +250,11 @@ export class MemoryStore implements GatewayStore {
   }
 
   async getPendingDetail(requestId: string, now: number) {
-    return this.#live('p', requestId, now, 'pending')?.optionsKey;
+    return this.#slots.live('p', requestId, now, 'pending')?.optionsKey;
   }
 
   async putPendingDetail(requestId: string, optionsKey: string, expiresAt: number) {
-    this.#set(
+    this.#slots.set(
       `p${requestId}`,
       { kind: 'pending', optionsKey },
       expiresAt,
@@ -273,12 +263,12 @@ export class MemoryStore implements GatewayStore {
   }
 
   async deletePendingDetail(requestId: string) {
-    this.#delete(`p${requestId}`);
+    this.#slots.delete(`p${requestId}`);
   }
 
   async takeToken(key: string, capacity: number, now: number): Promise<TokenTake> {
     const perMs = capacity / 60_000;
-    const held = this.#get('b', key, 'bucket')?.bucket;
+    const held = this.#slots.get('b', key, 'bucket')?.bucket;
     const refilled = held
       ? Math.min(capacity, held.tokens + Math.max(0, now - held.updatedAt) * perMs)
       : capacity;
@@ -290,7 +280,7 @@ export class MemoryStore implements GatewayStore {
     };
     // A bucket that is full again is the same as none: it expires then.
     const fullAt = bucket.updatedAt + (capacity - bucket.tokens) / perMs;
-    this.#set(`b${key}`, { kind: 'bucket', bucket }, fullAt, sizeOf(key) + 24);
+    this.#slots.set(`b${key}`, { kind: 'bucket', bucket }, fullAt, sizeOf(key) + 24);
     return { allowed, tokens: bucket.tokens };
   }
 
@@ -301,60 +291,4 @@ export class MemoryStore implements GatewayStore {
   async close() {
     if (this.#timer) clearInterval(this.#timer);
   }
-
-  #get<K extends Value['kind']>(prefix: string, id: string, kind: K) {
-    const slot = this.#slots.get(prefix + id);
-    return slot?.value.kind === kind ? (slot.value as Extract<Value, { kind: K }>) : undefined;
-  }
-
-  #live<K extends Value['kind']>(prefix: string, id: string, now: number, kind: K) {
-    const key = prefix + id;
-    const slot = this.#slots.get(key);
-    if (!slot) return undefined;
-    if (slot.expiresAt <= now) {
-      this.#remove(key, slot);
-      return undefined;
-    }
-    return slot.value.kind === kind ? (slot.value as Extract<Value, { kind: K }>) : undefined;
-  }
-
-  #set(key: string, value: Value, expiresAt: number, bytes: number) {
-    this.#delete(key);
-    const slot = { value, expiresAt, bytes: bytes + key.length + ENTRY_OVERHEAD };
-    this.#slots.set(key, slot);
-    this.#bytes += slot.bytes;
-    // Map order is write order: the least recently written go first.
-    for (const [oldest, old] of this.#slots) {
-      if (this.#bytes <= this.maxBytes || oldest === key) break;
-      this.#remove(oldest, old);
-    }
-  }
-
-  #delete(key: string) {
-    const slot = this.#slots.get(key);
-    if (slot) this.#remove(key, slot);
-  }
-
-  #remove(key: string, slot: Slot) {
-    this.#slots.delete(key);
-    this.#bytes -= slot.bytes;
-  }
-}
-
-const WIDE = /[\u0100-\uffff]/;
-
-/**
- * Bytes a value holds in V8, estimated: one byte per character of a Latin-1 string (two
- * otherwise) plus a header, eight per number, a few words per object and array.
- */
-export function sizeOf(value: unknown): number {
-  if (typeof value === 'string') return 16 + value.length * (WIDE.test(value) ? 2 : 1);
-  if (typeof value === 'number' || typeof value === 'boolean') return 8;
-  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + 8 + sizeOf(item), 16);
-  if (value && typeof value === 'object') {
-    let sum = 24;
-    for (const item of Object.values(value)) sum += 8 + sizeOf(item);
-    return sum;
-  }
-  return 8;
 }
