@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createFlinksService, type ParsedBody } from './authorize.ts';
+import { createFlinksService } from './authorize.ts';
 import { SIMULATOR_API_KEY, SIMULATOR_CUSTOMER_ID, SIMULATOR_SECRET_KEY } from './credentials.ts';
 import { createDataService } from './data.ts';
 import { type Faults, seededRandom, writeFault } from './faults.ts';
+import { ENDPOINTS, header, parseBody, type Received, ROUTE, readBody, route } from './routes.ts';
 import type { SessionStore } from './sessions.ts';
-import { type FaultKind, flinksError, json, type Reply, waitWhileOpen, write } from './wire.ts';
+import { type FaultKind, json, type Reply, waitWhileOpen, write } from './wire.ts';
 
 export interface SimulatorOptions {
   /** The key `/GenerateAuthorizeToken` accepts in `flinks-auth-key`. Default SIMULATOR_SECRET_KEY. */
@@ -95,59 +96,6 @@ export interface StartSimulatorOptions extends SimulatorOptions {
   host?: string;
 }
 
-const ROUTE = /^\/v3\/([^/]+)\/BankingServices\/([^/]+)(?:\/([^/]+))?\/?$/i;
-
-interface Endpoint {
-  readonly name: string;
-  readonly method: 'GET' | 'POST' | 'DELETE';
-  /** Data endpoints want the `x-api-key`. */
-  readonly data: boolean;
-  /** The RequestId comes as the last path segment. */
-  readonly withId: boolean;
-}
-
-const ENDPOINTS: readonly Endpoint[] = [
-  { name: 'GenerateAuthorizeToken', method: 'POST', data: false, withId: false },
-  { name: 'Authorize', method: 'POST', data: false, withId: false },
-  { name: 'GetAccountsSummary', method: 'POST', data: true, withId: false },
-  { name: 'GetAccountsDetail', method: 'POST', data: true, withId: false },
-  { name: 'GetAccountsDetailAsync', method: 'GET', data: true, withId: true },
-  { name: 'GetStatements', method: 'POST', data: true, withId: false },
-  { name: 'DeleteCard', method: 'DELETE', data: true, withId: true },
-];
-const MAX_BODY_BYTES = 1024 * 1024;
-
-interface ReceivedBody {
-  readonly text: string;
-  readonly tooLarge: boolean;
-}
-
-async function readBody(req: IncomingMessage): Promise<ReceivedBody> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += bytes.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(bytes);
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES };
-}
-
-function parseBody(text: string): ParsedBody {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-function notFound(path: string): Reply {
-  return json(404, {
-    HttpStatusCode: 404,
-    Message: `No HTTP resource was found that matches the request URI '${path}'.`,
-  });
-}
-
 function statusOf(reply: Reply): number {
   if (reply.kind !== 'fault') return reply.status;
   switch (reply.fault) {
@@ -168,14 +116,9 @@ function statusOf(reply: Reply): number {
   }
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const customerId = (options.customerId ?? SIMULATOR_CUSTOMER_ID).toLowerCase();
-  const apiKey = options.apiKey ?? SIMULATOR_API_KEY;
+  const expectedApiKey = options.apiKey ?? SIMULATOR_API_KEY;
   const now = options.now ?? Date.now;
   const sessions: SessionStore = new Map();
   const service = createFlinksService({
@@ -208,59 +151,6 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     if (rate <= 0 || draw() >= rate) return undefined;
     const kinds = faults.failureKinds?.length ? faults.failureKinds : (['503'] as const);
     return kinds[Math.floor(draw() * kinds.length)] ?? kinds[0];
-  }
-
-  interface Received {
-    readonly method: string;
-    readonly path: string;
-    readonly authKey: string | undefined;
-    readonly apiKey: string | undefined;
-    readonly body: ReceivedBody;
-    readonly parsed: ParsedBody;
-  }
-
-  function route(request: Received): { endpoint: string | undefined; reply: Reply } {
-    const { method, path } = request;
-    const match = ROUTE.exec(path);
-    if (match === null) return { endpoint: undefined, reply: notFound(path) };
-    const endpoint = ENDPOINTS.find(({ name }) => name.toLowerCase() === match[2]?.toLowerCase());
-    const name = endpoint?.name;
-    if (match[1]?.toLowerCase() !== customerId) {
-      return {
-        endpoint: name,
-        reply: flinksError(401, 'UNAUTHORIZED', 'The customer id is not valid for this instance.'),
-      };
-    }
-    const id = match[3];
-    if (endpoint === undefined || endpoint.withId !== (id !== undefined)) {
-      return { endpoint: endpoint?.withId ? name : undefined, reply: notFound(path) };
-    }
-    if (method !== endpoint.method) {
-      return {
-        endpoint: name,
-        reply: json(
-          405,
-          {
-            HttpStatusCode: 405,
-            Message: `The requested resource does not support http method '${method}'.`,
-          },
-          { headers: { allow: endpoint.method } },
-        ),
-      };
-    }
-    if (endpoint.data && request.apiKey !== apiKey) {
-      return {
-        endpoint: name,
-        reply: flinksError(401, 'UNAUTHORIZED', 'You must provide a valid API key'),
-      };
-    }
-    if (request.body.tooLarge) {
-      return {
-        endpoint: name,
-        reply: flinksError(413, 'INVALID_REQUEST', 'The request body is too large.'),
-      };
-    }
-    return { endpoint: name, reply: dispatch(endpoint.name, request, id) };
   }
 
   function dispatch(endpoint: string, request: Received, id: string | undefined): Reply {
@@ -300,14 +190,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
       outcome =
         injected && injected !== 'trickle'
           ? { endpoint: known, reply: { kind: 'fault', fault: injected } }
-          : route({
-              method,
-              path,
-              authKey,
-              apiKey,
-              body: received,
-              parsed: parsed ?? { ok: false },
-            });
+          : route(
+              { method, path, authKey, apiKey, body: received, parsed: parsed ?? { ok: false } },
+              { customerId, apiKey: expectedApiKey },
+              dispatch,
+            );
       if (injected === 'trickle' && outcome.reply.kind !== 'fault') {
         outcome = { ...outcome, reply: { kind: 'fault', fault: 'trickle', normal: outcome.reply } };
       }
