@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { judgeRound, type Language, renderRound } from './challenges.ts';
+import { type Body, isRecord, readMostRecentCached, text } from './authorize-fields.ts';
+import { challengeReply, failureReply, successReply } from './authorize-replies.ts';
+import type { Language } from './challenges.ts';
+import { answerChallenges } from './mfa-rounds.ts';
+import type { ParsedBody } from './routes.ts';
 import type { OpenSession, PendingSession, SessionStore } from './sessions.ts';
+import { AuthorizeTokens } from './tokens.ts';
 import {
   derivedLastRefresh,
-  type FlinksFailure,
   findUser,
   formatLastRefresh,
   INSTITUTION,
-  INSTITUTION_ID,
   loginIdOf,
   PASSWORD,
   SEEDED_LOGINS,
@@ -15,7 +18,6 @@ import {
   type SimulatorUser,
 } from './users.ts';
 import {
-  AUTHORIZE_LINKS,
   BAD_GATEWAY_HTML,
   DATA_LINKS,
   type FaultReply,
@@ -39,8 +41,6 @@ export interface FlinksServiceConfig {
   readonly cardInUseMs: number;
 }
 
-export type ParsedBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
-
 export interface FlinksService {
   generateAuthorizeToken(authKey: string | undefined): Reply;
   authorize(authKey: string | undefined, body: ParsedBody): Reply;
@@ -55,46 +55,8 @@ interface RequestOptions {
   readonly tag: string | undefined;
 }
 
-type Body = Readonly<Record<string, unknown>>;
-
-function isRecord(value: unknown): value is Body {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(body: Body, ...names: string[]): string | undefined {
-  for (const name of names) {
-    const value = body[name];
-    if (typeof value === 'string' && value.trim() !== '') return value;
-  }
-  return undefined;
-}
-
-function readMostRecentCached(value: unknown): boolean | 'invalid' {
-  if (value === undefined || value === null || value === false) return false;
-  if (value === true) return true;
-  if (typeof value === 'string' && /^(true|false)$/i.test(value)) {
-    return value.toLowerCase() === 'true';
-  }
-  return 'invalid';
-}
-
-function readSecurityResponses(value: Body): Map<string, string[]> | undefined {
-  const responses = new Map<string, string[]>();
-  for (const [key, answers] of Object.entries(value)) {
-    if (!Array.isArray(answers) || !answers.every((answer) => typeof answer === 'string')) {
-      return undefined;
-    }
-    responses.set(key, answers);
-  }
-  return responses;
-}
-
-function failureReply(failure: FlinksFailure, fields: Body = {}): Reply {
-  return flinksError(failure.status, failure.code, failure.message, fields, failure.headers);
-}
-
 export function createFlinksService(config: FlinksServiceConfig): FlinksService {
-  const tokens = new Map<string, number>();
+  const tokens = new AuthorizeTokens(config);
   const { sessions } = config;
   const logins = new Map<string, Login>(
     SEEDED_LOGINS.map((login) => [login.loginId.toLowerCase(), login]),
@@ -119,37 +81,19 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
       : { kind: 'fault', fault };
   }
 
-  function generateAuthorizeToken(authKey: string | undefined): Reply {
-    if (authKey !== config.secretKey) {
-      return flinksError(401, 'UNAUTHORIZED', 'You must provide a valid auth key');
-    }
-    const now = config.now();
-    // One lifetime for every token: insertion order is expiry order, so the sweep stops at the
-    // first live one instead of scanning every token ever minted (a mint took 1 ms at 90k).
-    for (const [token, expiresAt] of tokens) {
-      if (expiresAt > now) break;
-      tokens.delete(token);
-    }
-    const token = randomUUID();
-    // With anyAuthorizeToken nothing is checked against the map: keep it empty.
-    if (!config.anyAuthorizeToken) tokens.set(token, now + config.tokenLifetimeMs);
-    return json(200, { HttpStatusCode: 200, Token: token });
-  }
-
-  function consumeToken(authKey: string | undefined): boolean {
-    if (authKey === undefined) return false;
-    if (config.anyAuthorizeToken) return authKey !== '';
-    const expiresAt = tokens.get(authKey);
-    tokens.delete(authKey);
-    return expiresAt !== undefined && config.now() < expiresAt;
-  }
-
   function authorize(authKey: string | undefined, parsed: ParsedBody): Reply {
-    if (!consumeToken(authKey)) return INVALID_AUTHORIZE_TOKEN;
+    if (!tokens.consume(authKey)) return INVALID_AUTHORIZE_TOKEN;
     if (!parsed.ok) return invalidRequest('The request body is not valid JSON.');
     const body = parsed.value;
     if (!isRecord(body)) return invalidRequest('The request body must be a JSON object.');
-    if (body.RequestId !== undefined) return answerChallenges(body);
+    if (body.RequestId !== undefined) {
+      return answerChallenges(body, {
+        sessions,
+        now: config.now,
+        sessionIdleMs: config.sessionIdleMs,
+        succeed,
+      });
+    }
 
     const options: RequestOptions = {
       language: text(body, 'Language')?.trim().toLowerCase() === 'fr' ? 'fr' : 'en',
@@ -342,126 +286,9 @@ export function createFlinksService(config: FlinksServiceConfig): FlinksService 
     return successReply(login, requestId, tag);
   }
 
-  function successReply(
-    login: Pick<Login, 'loginId' | 'username' | 'lastRefresh'>,
-    requestId: string,
-    tag: string | undefined,
-  ): JsonReply {
-    const sparse = findUser(login.username)?.sparseSuccess === true;
-    return json(200, {
-      Links: DATA_LINKS,
-      HttpStatusCode: 200,
-      Login: {
-        Username: login.username,
-        IsScheduledRefresh: false,
-        LastRefresh: login.lastRefresh,
-        ...(sparse ? {} : { Type: 'Personal' }),
-        Id: login.loginId,
-      },
-      ...(sparse ? {} : { InstitutionName: INSTITUTION, InstitutionId: INSTITUTION_ID }),
-      Institution: INSTITUTION,
-      RequestId: requestId,
-      ...(tag === undefined ? {} : { Tag: tag }),
-    });
-  }
-
-  function challengeReply(session: PendingSession): Reply {
-    const round = session.flow.rounds[session.round] ?? [];
-    return json(203, {
-      ...(session.user.bareChallenge ? {} : { Links: AUTHORIZE_LINKS, HttpStatusCode: 203 }),
-      SecurityChallenges: renderRound(round, session.language),
-      Institution: INSTITUTION,
-      RequestId: session.requestId,
-      ...(session.tag === undefined ? {} : { Tag: session.tag }),
-    });
-  }
-
-  function answerChallenges(body: Body): Reply {
-    const requestId = body.RequestId;
-    if (typeof requestId !== 'string') {
-      return invalidRequest('The request is invalid.', {
-        RequestId: ['RequestId must be a string'],
-      });
-    }
-    const session = sessions.get(requestId.toLowerCase());
-    const sessionFields = { RequestId: requestId, Institution: INSTITUTION };
-    if (session === undefined) {
-      return flinksError(400, 'SESSION_NONEXISTENT', 'The session does not exist.', sessionFields);
-    }
-    if (session.state === 'authorized') {
-      return flinksError(
-        400,
-        'ALREADY_AUTHORIZED',
-        'This session has already been authorized.',
-        sessionFields,
-      );
-    }
-    const now = config.now();
-    if (now - session.lastSeenAt > config.sessionIdleMs) {
-      sessions.delete(session.requestId);
-      return sessionExpired(sessionFields);
-    }
-    session.lastSeenAt = now;
-
-    const raw = body.SecurityResponses;
-    // An absent or empty SecurityResponses gets the same 203 again, as Flinks does (FACTS.md).
-    if (raw === undefined || raw === null || (isRecord(raw) && Object.keys(raw).length === 0)) {
-      return challengeReply(session);
-    }
-    const responses = isRecord(raw) ? readSecurityResponses(raw) : undefined;
-    if (responses === undefined) {
-      return invalidRequest('The request is invalid.', {
-        SecurityResponses: ['SecurityResponses must map each prompt to an array of strings'],
-      });
-    }
-    if (session.flow.expiresBeforeAnswer) {
-      sessions.delete(session.requestId);
-      return sessionExpired(sessionFields);
-    }
-
-    const round = session.flow.rounds[session.round] ?? [];
-    switch (judgeRound(round, session.language, responses)) {
-      case 'unknown-key':
-        return flinksError(
-          401,
-          'UNKNOWN_CHALLENGE_KEY',
-          'A security response does not match any challenge that was asked.',
-          sessionFields,
-        );
-      case 'incomplete':
-        return flinksError(
-          400,
-          'SECURITYRESPONSES_INCOMPLETE',
-          'Every security challenge must be answered.',
-          sessionFields,
-        );
-      case 'wrong':
-        if (session.flow.onWrongAnswer === 'end-session') {
-          sessions.delete(session.requestId);
-          return flinksError(
-            401,
-            'INVALID_SECURITY_RESPONSE_NO_RETRY',
-            'The security response is invalid and the session is closed.',
-            sessionFields,
-          );
-        }
-        return flinksError(
-          401,
-          'INVALID_SECURITY_RESPONSE',
-          'The security response is invalid.',
-          sessionFields,
-        );
-      case 'accepted':
-        session.round += 1;
-        return session.round < session.flow.rounds.length
-          ? challengeReply(session)
-          : succeed(session.user, session.requestId, session.tag);
-    }
-  }
-
-  function sessionExpired(fields: Body): Reply {
-    return flinksError(400, 'SESSION_EXPIRED', 'The session has expired.', fields);
-  }
-
-  return { generateAuthorizeToken, authorize, deleteCard };
+  return {
+    generateAuthorizeToken: (authKey) => tokens.generate(authKey),
+    authorize,
+    deleteCard,
+  };
 }

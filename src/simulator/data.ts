@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type Account, balanceAtEndOf, bankDataOf, type Holder } from './accounts.ts';
-import type { ParsedBody } from './authorize.ts';
 import { Money } from './money.ts';
 import { textPdf } from './pdf.ts';
+import type { ParsedBody } from './routes.ts';
 import type { OpenSession, SessionStore } from './sessions.ts';
 import { findUser, INSTITUTION, INSTITUTION_ID, type SimulatorUser } from './users.ts';
 import {

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { ParsedBody } from './authorize.ts';
 import { flinksError, json, type Reply } from './wire.ts';
 
 export const ROUTE = /^\/v3\/([^/]+)\/BankingServices\/([^/]+)(?:\/([^/]+))?\/?$/i;
@@ -39,6 +38,9 @@ export async function readBody(req: IncomingMessage): Promise<ReceivedBody> {
   }
   return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: size > MAX_BODY_BYTES };
 }
+
+/** A request body: its JSON value, or not JSON. */
+export type ParsedBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false };
 
 export function parseBody(text: string): ParsedBody {
   try {
