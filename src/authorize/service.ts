@@ -2,13 +2,12 @@ import {
   checkInput,
   type InputIssue,
   InvalidInputError,
-  LoginActionRequiredError,
   MfaAnswerInProgressError,
   MfaAnswerRejectedError,
   parseInput,
   SessionExpiredError,
 } from '../errors.ts';
-import { errorFromFlinksCode } from '../flinks/errors.ts';
+import { errorFromFlinksCode, provesLoginExists } from '../flinks/errors.ts';
 import { FlinksId } from '../flinks/ids.ts';
 import type { AuthorizeOutcome, AuthorizeRequest } from '../flinks/types.ts';
 import { type GatewayStore, type MfaRound, ROUND_TTL_MS, SESSION_TTL_MS } from '../store/index.ts';
@@ -271,17 +270,6 @@ export class AuthorizeService {
     });
     return { ...outcome, expiresAt: new Date(expiresAt) };
   }
-}
-
-/**
- * Flinks answered about this very LoginId (the bank had no stored answer, or it wants the user to
- * act), which it does only for one that exists: unclaimed, it could be used by anyone who knew it.
- */
-function provesLoginExists(error: unknown): boolean {
-  return (
-    (error instanceof MfaAnswerRejectedError && error.flinksCode === 'QUESTION_NOT_FOUND') ||
-    error instanceof LoginActionRequiredError
-  );
 }
 
 const TOO_MANY_WRONG_ANSWERS = 'Too many wrong answers: this step is closed. Start again.';

@@ -92,6 +92,11 @@ interface FlinksCodeRow {
   /** MfaAnswerRejectedError: whether the same step may be answered again. */
   canRetry?: boolean;
   /**
+   * Flinks answers it only about a LoginId that exists (the bank had no stored answer, or wants
+   * the user to act): the caller claims it, or anyone who knew it could use it unclaimed.
+   */
+  provesLoginExists?: true;
+  /**
    * What the code means on /DeleteCard: `unknown`, no such LoginId (an outcome, not an error);
    * `same`, the error above; `busy`, a SessionBusyError of its own, with the wait to use when
    * Flinks sends no Retry-After. Absent: nothing specific to a deletion, an UpstreamError.
@@ -150,6 +155,7 @@ const FLINKS_CODES: Record<string, FlinksCodeRow> = {
     message:
       'Your bank asked a security question that has no saved answer. Connect your bank again to answer it.',
     canRetry: false,
+    provesLoginExists: true,
   },
 
   SESSION_NONEXISTENT: {
@@ -162,11 +168,13 @@ const FLINKS_CODES: Record<string, FlinksCodeRow> = {
   DISABLED_LOGIN: {
     family: LoginActionRequiredError,
     message: 'Your bank has disabled this login. Contact your bank to enable it, then try again.',
+    provesLoginExists: true,
   },
   NEW_ACCOUNT: {
     family: LoginActionRequiredError,
     message:
       'Your bank needs you to finish a step in its online banking first. Log in there, then try again.',
+    provesLoginExists: true,
   },
 
   CONCURRENT_SESSION: {
@@ -234,6 +242,12 @@ export function errorFromFlinksCode(context: FlinksErrorContext): GatewayError {
     retryAfterSeconds: context.retryAfterSeconds,
     canRetry: row.canRetry ?? false,
   });
+}
+
+/** Whether a thrown value is Flinks' answer about a LoginId that exists (the row's flag). */
+export function provesLoginExists(error: unknown): boolean {
+  const flinksCode = error instanceof GatewayError ? error.flinksCode : null;
+  return flinksCode !== null && FLINKS_CODES[flinksCode]?.provesLoginExists === true;
 }
 
 /** Every FlinksCode with a family of its own; any other becomes an UpstreamError. */
