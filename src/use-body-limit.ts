@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 
 /**
@@ -10,14 +11,26 @@ export function useBodyLimit(maxBytes: number): Plugin {
       extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } },
     });
   return {
-    onRequestParse({ request, requestParser, setRequestParser }) {
+    onRequestParse({ request, requestParser, setRequestParser, serverContext, fetchAPI }) {
       if (request.method !== 'POST' || !requestParser) return;
+      const declared = request.headers.get('content-length');
+      // Over node:http, a declared length is the body's length (its parser refuses a body that
+      // says both Content-Length and Transfer-Encoding): within the limit, Yoga's parser reads
+      // the body once, as it would without this plugin.
+      if (
+        declared !== null &&
+        Number(declared) <= maxBytes &&
+        (serverContext as { req?: IncomingMessage } | undefined)?.req?.headers['content-length'] ===
+          declared
+      ) {
+        return;
+      }
       setRequestParser(async (req) => {
-        if (Number(req.headers.get('content-length')) > maxBytes) throw tooLarge();
+        if (Number(declared) > maxBytes) throw tooLarge();
         const body = await readLimited(req.body, maxBytes);
         if (body === null) throw tooLarge();
         return requestParser(
-          new Request(req.url, { method: 'POST', headers: [...req.headers], body }),
+          new fetchAPI.Request(req.url, { method: 'POST', headers: req.headers, body }),
         );
       });
     },
