@@ -27,6 +27,24 @@ export function createRequestSignals(deadlineMs: number): RequestSignals {
     open.get(request)?.release();
     open.delete(request);
   };
+  const executeHooks = {
+    onExecuteDone({
+      args,
+      result,
+    }: {
+      args: { contextValue: { request?: Request } };
+      result: unknown;
+    }) {
+      const { request } = args.contextValue;
+      if (!request || !isAsyncIterable(result)) return;
+      streaming.add(request);
+      return {
+        onEnd() {
+          release(request);
+        },
+      };
+    },
+  };
 
   return {
     signalOf(request) {
@@ -38,20 +56,8 @@ export function createRequestSignals(deadlineMs: number): RequestSignals {
       return entry.signal;
     },
     plugin: {
-      onExecute({ args }) {
-        const request = (args.contextValue as { request?: Request }).request;
-        return {
-          onExecuteDone({ result }) {
-            if (!request || !isAsyncIterable(result)) return;
-            streaming.add(request);
-            return {
-              onEnd() {
-                release(request);
-              },
-            };
-          },
-        };
-      },
+      // One hooks object for every request: only an incremental result allocates (its onEnd).
+      onExecute: () => executeHooks,
       onResponse({ request }) {
         if (!streaming.has(request)) release(request);
       },
@@ -59,29 +65,39 @@ export function createRequestSignals(deadlineMs: number): RequestSignals {
   };
 }
 
+/**
+ * The client's abort listener is the object itself (`handleEvent`) and the deadline's callback a
+ * module function given the object: no closure per request.
+ */
 class RequestSignal {
   readonly #controller = new AbortController();
   readonly #client: AbortSignal;
   readonly #timer: NodeJS.Timeout;
-  readonly #onClientAbort = () => this.#abort(this.#client.reason);
+  readonly #deadlineMs: number;
 
   constructor(client: AbortSignal, deadlineMs: number) {
     this.#client = client;
-    this.#timer = setTimeout(
-      () =>
-        this.#abort(
-          new DOMException(`The request outlived its ${deadlineMs} ms deadline.`, 'TimeoutError'),
-        ),
-      deadlineMs,
-    );
+    this.#deadlineMs = deadlineMs;
+    this.#timer = setTimeout(deadlineReached, deadlineMs, this);
     // The timer must not keep a draining process alive; unref does not make it collectable.
     this.#timer.unref();
     if (client.aborted) this.#abort(client.reason);
-    else client.addEventListener('abort', this.#onClientAbort, { once: true });
+    else client.addEventListener('abort', this, { once: true });
   }
 
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /** The client's signal fired. */
+  handleEvent(): void {
+    this.#abort(this.#client.reason);
+  }
+
+  deadline(): void {
+    this.#abort(
+      new DOMException(`The request outlived its ${this.#deadlineMs} ms deadline.`, 'TimeoutError'),
+    );
   }
 
   #abort(reason: unknown): void {
@@ -91,6 +107,10 @@ class RequestSignal {
 
   release(): void {
     clearTimeout(this.#timer);
-    this.#client.removeEventListener('abort', this.#onClientAbort);
+    this.#client.removeEventListener('abort', this);
   }
+}
+
+function deadlineReached(signal: RequestSignal): void {
+  signal.deadline();
 }
