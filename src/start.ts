@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -58,13 +58,13 @@ const OVERLOADED = JSON.stringify({
  * A response that starts before its request was read to the end was decided without the rest
  * (401 for a missing token, 413 for a declared length over the limit): it closes the connection
  * instead of Node reading, and waiting for, the rest of the body to keep the socket alive.
+ * A class node:http makes each response of, rather than a writeHead patched onto each one.
  */
-function closeIfDecidedEarly(req: IncomingMessage, res: ServerResponse): void {
-  const writeHead = res.writeHead;
-  res.writeHead = function (this: ServerResponse, ...args: Parameters<typeof writeHead>) {
-    if (!req.complete && !this.headersSent) this.setHeader('connection', 'close');
-    return writeHead.apply(this, args);
-  } as typeof writeHead;
+class GatewayResponse extends ServerResponse<IncomingMessage> {
+  override writeHead(...args: [number, ...unknown[]]): this {
+    if (!this.req.complete && !this.headersSent) this.setHeader('connection', 'close');
+    return (super.writeHead as (...all: unknown[]) => this)(...args);
+  }
 }
 
 /**
@@ -132,6 +132,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
         ? graphiqlReadyOperations(simulatorModule.simulatorLoginId)
         : undefined,
   });
+  // The adapter's node:http listener itself, bound once (the Yoga instance is a Proxy whose
+  // call checks what it was given, and whose properties are bound on every read).
+  const listener = gateway.requestListener;
   const inFlight = new Set<ServerResponse>();
   const admission = new Admission(config.http.maxInFlight, config.http.maxQueued);
   const server = createServer(
@@ -142,6 +145,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       requestTimeout: config.http.requestTimeoutMs,
       // How often those timeouts are checked (Node's default, 30 s, would add up to that much).
       connectionsCheckingInterval: Math.min(1_000, config.http.headersTimeoutMs),
+      IncomingMessage,
+      ServerResponse: GatewayResponse,
     },
     (req, res) => handle(req, res),
   );
@@ -149,7 +154,6 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
-    closeIfDecidedEarly(req, res);
     inFlight.add(res);
     res.once('close', () => {
       inFlight.delete(res);
@@ -157,7 +161,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       if (!res.writableFinished) logger.info({ requestId }, 'client went away before the answer');
     });
     const admitted = admission.enter(res, () =>
-      requestContext.run({ requestId }, () => gateway(req, res)),
+      requestContext.run({ requestId }, listener, req, res),
     );
     if (!admitted) {
       res
