@@ -1,4 +1,4 @@
-import type { Plugin } from 'graphql-yoga';
+import type { FetchAPI, Plugin } from 'graphql-yoga';
 import { type Authenticate, UnauthenticatedError } from './auth.ts';
 
 /**
@@ -11,7 +11,8 @@ export function useAuthentication(
   { graphiql }: { graphiql: boolean },
 ): Plugin {
   return {
-    async onRequest({ request, fetchAPI, endResponse }) {
+    // Not async: a caller whose token was verified before gets no promise.
+    onRequest({ request, fetchAPI, endResponse }) {
       if (
         graphiql &&
         request.method === 'GET' &&
@@ -19,22 +20,37 @@ export function useAuthentication(
       ) {
         return;
       }
+      let principal: string | Promise<string>;
       try {
-        principals.set(request, await authenticate(request.headers.get('authorization')));
+        principal = authenticate(request.headers.get('authorization'));
       } catch (error) {
-        if (!(error instanceof UnauthenticatedError)) throw error;
-        endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }],
-            }),
-            {
-              status: 401,
-              headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
-            },
-          ),
-        );
+        return refuse(error, fetchAPI, endResponse);
       }
+      if (typeof principal === 'string') {
+        principals.set(request, principal);
+        return;
+      }
+      return principal.then(
+        (verified) => {
+          principals.set(request, verified);
+        },
+        (error: unknown) => refuse(error, fetchAPI, endResponse),
+      );
     },
   };
+}
+
+function refuse(error: unknown, fetchAPI: FetchAPI, endResponse: (response: Response) => void) {
+  if (!(error instanceof UnauthenticatedError)) throw error;
+  endResponse(
+    new fetchAPI.Response(
+      JSON.stringify({
+        errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }],
+      }),
+      {
+        status: 401,
+        headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+      },
+    ),
+  );
 }

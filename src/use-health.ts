@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { FlinksClient } from './flinks/client.ts';
 import type { BreakerState } from './flinks/resilience.ts';
+import { pathnameOf } from './request-path.ts';
 
 const FLINKS_HEALTH: Record<BreakerState, string> = {
   closed: 'available',
@@ -14,8 +15,8 @@ const FLINKS_HEALTH: Record<BreakerState, string> = {
  */
 export function useHealth(flinks: Partial<Pick<FlinksClient, 'breakerState'>>): Plugin {
   return {
-    onRequest({ url, fetchAPI, endResponse }) {
-      if (url.pathname !== '/health') return;
+    onRequest({ request, url, fetchAPI, endResponse }) {
+      if (pathnameOf(request, url) !== '/health') return;
       endResponse(
         new fetchAPI.Response(
           JSON.stringify({ status: 'ok', flinks: FLINKS_HEALTH[flinks.breakerState ?? 'closed'] }),

@@ -1,13 +1,14 @@
 import { type DocumentNode, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayMetrics } from './metrics.ts';
+import { pathnameOf } from './request-path.ts';
 
 /** Serves `GET /metrics` and counts operations by name. */
 export function useMetrics(metrics: GatewayMetrics): Plugin {
   return {
     // Not async: a request for another path gets no promise.
-    onRequest({ url, fetchAPI, endResponse }) {
-      if (url.pathname !== '/metrics') return;
+    onRequest({ request, url, fetchAPI, endResponse }) {
+      if (pathnameOf(request, url) !== '/metrics') return;
       return metrics.registry.metrics().then((text) =>
         endResponse(
           new fetchAPI.Response(text, {

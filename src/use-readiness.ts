@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { pathnameOf } from './request-path.ts';
 
 /**
  * `/readiness`: 200 when `check` says so, 503 when not or when it fails (its message as text).
@@ -8,8 +9,8 @@ import type { Plugin } from 'graphql-yoga';
 export function useReadiness(check: () => Promise<boolean>): Plugin {
   return {
     // Not async: every other request passes through without a promise.
-    onRequest({ url, fetchAPI, endResponse }) {
-      if (url.pathname !== '/readiness') return;
+    onRequest({ request, url, fetchAPI, endResponse }) {
+      if (pathnameOf(request, url) !== '/readiness') return;
       return check().then(
         (ready) => endResponse(new fetchAPI.Response(null, { status: ready ? 200 : 503 })),
         (error: unknown) => {

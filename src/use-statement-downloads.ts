@@ -2,6 +2,7 @@ import type { FetchAPI, Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { DataService } from './data/service.ts';
 import { GatewayError, RateLimitedError } from './errors.ts';
+import { pathnameOf } from './request-path.ts';
 
 /**
  * Serves `GET /statements/{token}`: the PDF a signed, short-lived link names. The link is the
@@ -11,7 +12,7 @@ import { GatewayError, RateLimitedError } from './errors.ts';
 export function useStatementDownloads(data: DataService, logger: Logger): Plugin {
   return {
     onRequest({ request, url, fetchAPI, endResponse }) {
-      if (!url.pathname.startsWith('/statements/')) return;
+      if (!pathnameOf(request, url).startsWith('/statements/')) return;
       return download(request, url, fetchAPI, endResponse);
     },
   };
