@@ -3,7 +3,11 @@
  * `0.1`): never a binary double on the way, so the gateway's tests can check it keeps money exact.
  */
 export class Money {
-  constructor(readonly cents: bigint) {}
+  readonly cents: bigint;
+
+  constructor(cents: bigint) {
+    this.cents = cents;
+  }
 
   static dollars(whole: number, cents = 0): Money {
     return new Money(BigInt(whole) * 100n + BigInt(cents));
