@@ -127,7 +127,8 @@ export class MfaAnswerInProgressError extends TryLaterError {
 
 /**
  * The gateway itself cannot serve the call now: its store (where MFA steps, sessions and LoginId
- * owners live) is unreachable. Nothing was sent to Flinks; the same call may succeed shortly.
+ * owners live) is unreachable, or too many calls already wait for a Flinks token. Nothing was sent
+ * to Flinks; the same call may succeed shortly.
  */
 export class ServiceUnavailableError extends TryLaterError {
   readonly code = 'SERVICE_UNAVAILABLE';

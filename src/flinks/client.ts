@@ -8,6 +8,7 @@ import {
 } from './resilience.ts';
 import { TokenPool } from './token-pool.ts';
 import {
+  aborted,
   type FlinksRequest,
   FlinksTransport,
   type RawResponse,
@@ -52,8 +53,13 @@ export interface FlinksClientOptions extends TransportOptions {
   apiKey?: string | null;
   retry?: Partial<RetryOptions>;
   breaker?: Partial<BreakerOptions>;
-  /** Most pre-minted /Authorize tokens kept ready; 0 mints every token inline. */
+  /** Most pre-minted /Authorize tokens kept ready; 0 mints tokens only on demand. */
   tokenPoolSize?: number;
+  /**
+   * Most callers waiting for a token at once (4,096 by default); beyond it, ServiceUnavailableError
+   * at once.
+   */
+  tokenMaxWaiting?: number;
 }
 
 /**
@@ -82,6 +88,11 @@ export class FlinksClient {
     this.#tokens = new TokenPool({
       mint: (signal) => this.generateAuthorizeToken(signal),
       maxSize: options.tokenPoolSize,
+      // Half the connections at most: /Authorize calls, which carry the callers' requests, keep
+      // the other half.
+      maxConcurrentMints: Math.ceil((options.connections ?? 256) / 2),
+      maxWaiting: options.tokenMaxWaiting,
+      aborted,
       onError: (error) =>
         this.#logger?.debug(
           { err: { message: (error as Error).message } },

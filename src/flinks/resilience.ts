@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
-import { GatewayError, InstitutionUnavailableError } from '../errors.ts';
+import { GatewayError, InstitutionUnavailableError, ServiceUnavailableError } from '../errors.ts';
 import { transienceOf } from './errors.ts';
 
 /** The circuit is open: failed at once, without calling Flinks, and not worth retrying now. */
@@ -184,7 +184,13 @@ export class Resilience {
       // The token endpoint's circuit refused: nothing was asked of this endpoint.
       else if (error instanceof CircuitOpenError) breaker.neutral(ticket);
       // Flinks answered, on purpose: it is up, whatever the answer says about one login or bank.
-      else if (error instanceof GatewayError && !signal?.aborted) breaker.success(ticket);
+      // ServiceUnavailableError is the gateway's own refusal (a full token line): Flinks said nothing.
+      else if (
+        error instanceof GatewayError &&
+        !(error instanceof ServiceUnavailableError) &&
+        !signal?.aborted
+      )
+        breaker.success(ticket);
       else breaker.neutral(ticket);
       throw error;
     }

@@ -188,7 +188,7 @@ export class FlinksTransport {
  * What to throw when the caller's signal ended a call: the gateway's own per-request deadline is
  * a typed timeout; anything else (the client went away) is rethrown as is.
  */
-function aborted(reason: unknown): unknown {
+export function aborted(reason: unknown): unknown {
   if ((reason as { name?: unknown } | null)?.name === 'TimeoutError') {
     return new InstitutionUnavailableError('Flinks did not answer in time. Try again later.', {
       cause: reason,

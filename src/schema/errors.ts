@@ -121,7 +121,7 @@ builder.objectType(MfaAnswerInProgressError, {
 builder.objectType(ServiceUnavailableError, {
   name: 'ServiceUnavailableError',
   description:
-    'The gateway itself cannot serve the call now (its store of MFA steps, sessions and LoginId owners is unreachable); nothing was sent to Flinks. Retryable.',
+    'The gateway itself cannot serve the call now (its store of MFA steps, sessions and LoginId owners is unreachable, or too many calls already wait for a Flinks token); nothing was sent to Flinks. Retryable.',
   interfaces: [ErrorInterface],
   fields: (t) => ({ retryAfterSeconds: t.exposeInt('retryAfterSeconds', retryAfter) }),
 });

@@ -237,14 +237,16 @@ describe('TokenPool', () => {
     const pool = new TokenPool({ mint: async () => `token-${++minted}`, now: () => now });
     const settle = () => new Promise((resolve) => setImmediate(resolve));
     const handed = [await pool.take()];
-    // The first take found the pool empty: one token minted inline, one prefetched for the next.
+    // The first take found the pool empty: one token minted for it, one prefetched for the next.
     expect(minted).toBe(2);
+    // Minted tokens go to waiting callers first come, first served: the caller got the first.
+    expect(handed[0]).toBe('token-1');
     await settle();
     expect(pool.size).toBe(1);
     const mintedBefore = minted;
     handed.push(await pool.take());
-    // Served from the pool: nothing minted inline for it.
-    expect(handed[1]).toBe('token-1');
+    // Served from the pool: the token prefetched during the first take.
+    expect(handed[1]).toBe('token-2');
     await settle();
     expect(pool.size).toBeGreaterThan(0);
     handed.push(await pool.take(), await pool.take());
