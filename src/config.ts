@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { Env, type SAMPLERS } from './env.ts';
+import { Env, type OTLP_PROTOCOLS, type SAMPLERS } from './env.ts';
 import type { BreakerOptions } from './flinks/resilience.ts';
 import type { FlinksTimeouts } from './flinks/transport.ts';
 // The customer id Flinks publishes for its shared toolbox (FACTS.md), which the simulator answers
@@ -70,8 +70,13 @@ export interface Config {
 
 /** The standard OTEL_* variables the gateway's tracing follows. */
 export interface TracingConfig {
-  /** Where spans are POSTed (OTLP/HTTP JSON), `.../v1/traces`. */
+  /** Where spans are POSTed (OTLP/HTTP), `.../v1/traces`. */
   url: string;
+  /**
+   * OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL: the body of each export,
+   * protobuf (the specification's default) or JSON.
+   */
+  protocol: (typeof OTLP_PROTOCOLS)[number];
   /** OTEL_SERVICE_NAME: the `service.name` of every span. */
   serviceName: string;
   /** OTEL_TRACES_SAMPLER, as the OpenTelemetry specification names its samplers. */
@@ -241,6 +246,8 @@ function tracingConfig(e: z.output<typeof Env>): TracingConfig | null {
   if (!url || e.OTEL_SDK_DISABLED === 'true' || e.OTEL_TRACES_EXPORTER === 'none') return null;
   return {
     url,
+    protocol:
+      e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
     serviceName: e.OTEL_SERVICE_NAME ?? 'flinks-gateway',
     sampler: e.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on',
     samplerRatio: e.OTEL_TRACES_SAMPLER_ARG ?? 1,

@@ -11,6 +11,9 @@ export const SAMPLERS = [
   'parentbased_traceidratio',
 ] as const;
 
+/** OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL's values this gateway exports with. */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+
 const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional());
 const wholeNumber = (min: number, max: number) =>
@@ -24,6 +27,11 @@ const integer = (min: number, max: number, fallback: number) =>
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .transform((value) => value.replace(/\/+$/, ''));
+// The OTLP exporters of this SDK speak HTTP; gRPC would need another exporter and HTTP/2.
+const otlpProtocol = z.enum(
+  OTLP_PROTOCOLS,
+  `must be ${OTLP_PROTOCOLS.join(' or ')} (grpc is not supported)`,
+);
 // The gateway appends /v3/{customerId}/BankingServices/... itself: a path here would be doubled.
 const origin = httpUrl.refine(
   (value) => new URL(value).pathname === '/' && !/[?#]/.test(value),
@@ -92,6 +100,8 @@ export const Env = z.object({
   OTEL_TRACES_EXPORTER: optional(z.enum(['otlp', 'none'], 'must be otlp or none')),
   OTEL_EXPORTER_OTLP_ENDPOINT: optional(httpUrl),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optional(httpUrl),
+  OTEL_EXPORTER_OTLP_PROTOCOL: optional(otlpProtocol),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: optional(otlpProtocol),
   OTEL_SERVICE_NAME: optional(z.string().min(1)),
   OTEL_TRACES_SAMPLER: optional(z.enum(SAMPLERS, `must be one of ${SAMPLERS.join(', ')}`)),
   OTEL_TRACES_SAMPLER_ARG: optional(

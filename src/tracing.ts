@@ -10,7 +10,8 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
@@ -30,7 +31,8 @@ export interface Tracing {
 }
 
 /**
- * OpenTelemetry for this process: an OTLP/HTTP exporter behind a batch processor, the sampler
+ * OpenTelemetry for this process: an OTLP/HTTP exporter (protobuf, or JSON when the protocol
+ * variables say `http/json`) behind a batch processor, the sampler
  * OTEL_TRACES_SAMPLER names, W3C trace-context propagation, and an AsyncLocalStorage context
  * manager so that a Flinks call's span finds the GraphQL operation it belongs to.
  */
@@ -39,7 +41,12 @@ export function startTracing(config: TracingConfig): Tracing {
     resource: resourceFromAttributes({ 'service.name': config.serviceName }),
     sampler: samplerOf(config),
     spanProcessors: [
-      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: config.url }) }),
+      new BatchSpanProcessor({
+        exporter:
+          config.protocol === 'http/json'
+            ? new OTLPJsonTraceExporter({ url: config.url })
+            : new OTLPProtobufTraceExporter({ url: config.url }),
+      }),
     ],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();

@@ -86,6 +86,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}).tracing).toBeNull();
     expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing).toEqual({
       url: 'http://collector:4318/v1/traces',
+      protocol: 'http/protobuf',
       serviceName: 'flinks-gateway',
       sampler: 'parentbased_always_on',
       samplerRatio: 1,
@@ -100,6 +101,7 @@ describe('loadConfig', () => {
       }).tracing,
     ).toEqual({
       url: 'https://traces.example.com/otlp',
+      protocol: 'http/protobuf',
       serviceName: 'gateway-eu',
       sampler: 'parentbased_traceidratio',
       samplerRatio: 0.25,
@@ -107,6 +109,22 @@ describe('loadConfig', () => {
     const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
     expect(loadConfig({ ...endpoint, OTEL_SDK_DISABLED: 'true' }).tracing).toBeNull();
     expect(loadConfig({ ...endpoint, OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeNull();
+    // The specification's protocol variables: the traces one wins; protobuf by default.
+    expect(
+      loadConfig({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing,
+    ).toMatchObject({
+      protocol: 'http/json',
+    });
+    expect(
+      loadConfig({
+        ...endpoint,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf',
+      }).tracing,
+    ).toMatchObject({ protocol: 'http/protobuf' });
+    expect(() => loadConfig({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toThrow(
+      /^OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf or http\/json \(grpc is not supported\)/,
+    );
     expect(() => loadConfig({ ...endpoint, OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(
       /^OTEL_TRACES_SAMPLER: must be one of always_on/,
     );

@@ -26,20 +26,99 @@ interface OtlpSpan {
   attributes: OtlpAttribute[];
 }
 
-/** An OTLP/HTTP JSON receiver on loopback: every span POSTed to /v1/traces. */
+/** A protobuf message as its fields: number → values (varints as bigint, the rest as bytes). */
+function protobufFields(bytes: Uint8Array): Map<number, Array<bigint | Uint8Array>> {
+  const fields = new Map<number, Array<bigint | Uint8Array>>();
+  let at = 0;
+  const varint = () => {
+    let value = 0n;
+    for (let shift = 0n; ; shift += 7n) {
+      const byte = bytes[at++] as number;
+      value |= BigInt(byte & 0x7f) << shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < bytes.length) {
+    const key = Number(varint());
+    const wireType = key & 7;
+    let value: bigint | Uint8Array;
+    if (wireType === 0) value = varint();
+    else if (wireType === 2) {
+      const length = Number(varint());
+      value = bytes.subarray(at, at + length);
+      at += length;
+    } else {
+      const length = wireType === 1 ? 8 : 4;
+      value = bytes.subarray(at, at + length);
+      at += length;
+    }
+    const list = fields.get(key >>> 3) ?? [];
+    list.push(value);
+    fields.set(key >>> 3, list);
+  }
+  return fields;
+}
+
+const messages = (fields: Map<number, Array<bigint | Uint8Array>>, field: number) =>
+  (fields.get(field) ?? []).map((value) => protobufFields(value as Uint8Array));
+const text = (fields: Map<number, Array<bigint | Uint8Array>>, field: number) => {
+  const value = fields.get(field)?.[0];
+  return value === undefined ? undefined : Buffer.from(value as Uint8Array).toString('utf8');
+};
+const hex = (fields: Map<number, Array<bigint | Uint8Array>>, field: number) => {
+  const value = fields.get(field)?.[0] as Uint8Array | undefined;
+  return value && value.length > 0 ? Buffer.from(value).toString('hex') : undefined;
+};
+
+/** The spans of an OTLP protobuf ExportTraceServiceRequest, in the shape of its JSON encoding. */
+function protobufSpans(body: Buffer): OtlpSpan[] {
+  const spans: OtlpSpan[] = [];
+  for (const resourceSpans of messages(protobufFields(body), 1)) {
+    for (const scopeSpans of messages(resourceSpans, 2)) {
+      for (const span of messages(scopeSpans, 2)) {
+        spans.push({
+          traceId: hex(span, 1) ?? '',
+          spanId: hex(span, 2) ?? '',
+          parentSpanId: hex(span, 4),
+          name: text(span, 5) ?? '',
+          kind: Number(span.get(6)?.[0] ?? 0),
+          attributes: messages(span, 9).map((keyValue) => {
+            const value = messages(keyValue, 2)[0];
+            const int = value?.get(3)?.[0];
+            return {
+              key: text(keyValue, 1) ?? '',
+              value:
+                int === undefined
+                  ? { stringValue: value && text(value, 1) }
+                  : { intValue: Number(int) },
+            };
+          }),
+        });
+      }
+    }
+  }
+  return spans;
+}
+
+/** An OTLP/HTTP receiver on loopback, JSON or protobuf: every span POSTed to /v1/traces. */
 async function startReceiver() {
   const spans: OtlpSpan[] = [];
-  const bodies: string[] = [];
+  const bodies: Buffer[] = [];
+  const contentTypes = new Set<string>();
   const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       if (request.url === '/v1/traces') {
+        const body = Buffer.concat(chunks);
         bodies.push(body);
-        for (const resource of JSON.parse(body).resourceSpans ?? []) {
-          for (const scope of resource.scopeSpans ?? []) spans.push(...scope.spans);
+        const type = request.headers['content-type'] ?? '';
+        contentTypes.add(type);
+        if (type === 'application/x-protobuf') spans.push(...protobufSpans(body));
+        else {
+          for (const resource of JSON.parse(body.toString()).resourceSpans ?? []) {
+            for (const scope of resource.scopeSpans ?? []) spans.push(...scope.spans);
+          }
         }
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
@@ -51,6 +130,7 @@ async function startReceiver() {
     url: `http://127.0.0.1:${port}`,
     spans,
     bodies,
+    contentTypes,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -67,16 +147,25 @@ const REFUSED_TRACE = '5b8aa5a2d2c872e8321cf37308d69df2';
 const PASSWORD = 'Everyday';
 const ANSWERS = ['Montreal', 'Triangle'];
 
-describe('OpenTelemetry traces', () => {
+let postgres: TestPostgres;
+beforeAll(async () => {
+  postgres = await startPostgres();
+});
+afterAll(async () => {
+  await postgres.close();
+});
+
+describe.each([
+  ['http/protobuf', 'application/x-protobuf'],
+  ['http/json', 'application/json'],
+] as const)('OpenTelemetry traces over OTLP %s', (protocol, contentType) => {
   let simulator: RunningSimulator;
-  let postgres: TestPostgres;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   beforeAll(async () => {
     simulator = await startSimulator();
     receiver = await startReceiver();
-    postgres = await startPostgres();
-    const databaseUrl = await postgres.createDatabase('tracing');
+    const databaseUrl = await postgres.createDatabase(`tracing_${protocol.slice(5)}`);
     const { logger } = capturedLogger();
     const gateway = await startGateway(
       loadConfig({
@@ -86,6 +175,7 @@ describe('OpenTelemetry traces', () => {
         FLINKS_API_KEY: SIMULATOR_API_KEY,
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_SERVICE_NAME: 'gateway-under-test',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol,
         DATABASE_URL: databaseUrl,
       }),
       logger,
@@ -135,7 +225,11 @@ describe('OpenTelemetry traces', () => {
   afterAll(async () => {
     await receiver.close();
     await simulator.close();
-    await postgres.close();
+  });
+
+  it(`exports ${contentType}`, () => {
+    expect([...receiver.contentTypes]).toEqual([contentType]);
+    expect(receiver.spans.length).toBeGreaterThan(0);
   });
 
   it('continues the caller’s traceparent with the operation’s span and its Flinks call', () => {
@@ -188,7 +282,8 @@ describe('OpenTelemetry traces', () => {
   });
 
   it('names the service, and puts no password, answer, LoginId, token, key or database password in any span', () => {
-    const exported = receiver.bodies.join('\n');
+    // Strings travel as UTF-8 in protobuf as in JSON: a secret in any attribute would show here.
+    const exported = receiver.bodies.map((body) => body.toString('utf8')).join('\n');
     expect(exported).toContain('gateway-under-test');
     const tokens = simulator.simulator.calls.map((call) => call.authKey).filter(Boolean);
     const requestIds = simulator.simulator.calls.flatMap((call) =>
