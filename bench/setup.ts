@@ -1,4 +1,5 @@
 /** What every benchmark run shares: the upstream simulator, the gateway's configuration, requests. */
+import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import {
   SIMULATOR_CUSTOMER_ID,
@@ -46,7 +47,18 @@ export function startUpstream(cpu = 0) {
 }
 
 /**
- * (d): this gateway as `npm start` runs it in production: JWT callers, every limit on but the
+ * The Node options `npm start` runs the gateway with (package.json's start script: the heap
+ * limit), so that (d) runs as deployed.
+ */
+export const START_NODE_OPTIONS: string[] = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts
+    .start as string
+)
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--') && word !== '--import');
+
+/**
+ * (d): this gateway as `npm start` runs it in production, with its Node options: JWT callers, every limit on but the
  * per-minute rate limit (0 turns it off, or one caller would be refused after 30 calls), on the
  * memory store unless `env` gives a DATABASE_URL ((p)).
  */
@@ -62,7 +74,7 @@ export function startGatewayProcess(
 ) {
   return startServer('gateway', options.script ?? './servers/gateway.ts', {
     cpu: options.cpu ?? 1,
-    execArgv: options.execArgv ?? [],
+    execArgv: [...START_NODE_OPTIONS, ...(options.execArgv ?? [])],
     env: {
       NODE_ENV: 'production',
       PORT: '0',
