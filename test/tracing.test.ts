@@ -253,6 +253,17 @@ describe.each([
     }
   });
 
+  it('traces token calls on their own: a token may go to any caller in line', () => {
+    const tokenCalls = receiver.spans.filter(
+      (span) => span.name === 'flinks GenerateAuthorizeToken',
+    );
+    expect(tokenCalls.length).toBeGreaterThan(0);
+    for (const call of tokenCalls) {
+      expect(call.parentSpanId || undefined).toBeUndefined();
+      expect([CALLER_TRACE, MFA_TRACE, REFUSED_TRACE]).not.toContain(call.traceId);
+    }
+  });
+
   it('records the FlinksCode of a refused call and the error member it became', () => {
     const mine = receiver.spans.filter((span) => span.traceId === REFUSED_TRACE);
     const call = mine.find((span) => span.name === 'flinks Authorize');

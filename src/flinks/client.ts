@@ -1,3 +1,4 @@
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { deletionFailureOf, FlinksContractError, failureOf } from './errors.ts';
 import {
@@ -86,7 +87,8 @@ export class FlinksClient {
       onRetry: (endpoint) => options.metrics?.retry(endpoint),
     });
     this.#tokens = new TokenPool({
-      mint: (signal) => this.generateAuthorizeToken(signal),
+      // A token may go to any caller in line: its call is no one request's, so no caller's trace.
+      mint: (signal) => context.with(ROOT_CONTEXT, () => this.generateAuthorizeToken(signal)),
       maxSize: options.tokenPoolSize,
       // Half the connections at most: /Authorize calls, which carry the callers' requests, keep
       // the other half.
