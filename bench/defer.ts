@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/defer.ts [--rounds 3]`: time to first byte and to full data of the account
+ * `npx node bench/defer.ts [--rounds 3]`: time to first byte and to full data of the account
  * detail, deferred (one request, `@defer`) against polling (`DataPending`, then ask again after
  * `retryAfterSeconds`), on the simulator's delayed 202 flows. Everything on 127.0.0.1, in this
  * process; a fixed number of rounds; prints figures, asserts nothing.

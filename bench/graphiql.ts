@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/graphiql.ts [--rounds N]`: GraphiQL's weight and time to usable, A/B in one
+ * `npx node bench/graphiql.ts [--rounds N]`: GraphiQL's weight and time to usable, A/B in one
  * interleaved run. (a) is `@graphql-yoga/render-graphiql` as it comes (all of GraphiQL inlined in
  * one page); (b) is this gateway's page and assets (src/use-graphiql-assets.ts). Each round opens each page
  * in a fresh Chromium profile (a first visit) and then reloads it (a repeat visit). "Usable" is

@@ -1,4 +1,4 @@
-/** Benchmark server processes: started with tsx, pinned to a CPU, driven over IPC. */
+/** Benchmark server processes: started as `npm start` runs the gateway (Node's type stripping), pinned to a CPU, driven over IPC. */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { Usage } from './child.ts';
@@ -40,7 +40,7 @@ export async function startServer(
   options: { env?: Record<string, string>; cpu?: number; execArgv?: string[] } = {},
 ): Promise<ServerProcess> {
   const child: ChildProcess = fork(new URL(script, import.meta.url), [], {
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    execArgv: options.execArgv ?? [],
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

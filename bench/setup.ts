@@ -55,7 +55,7 @@ export const START_NODE_OPTIONS: string[] = (
     .start as string
 )
   .split(/\s+/)
-  .filter((word) => word.startsWith('--') && word !== '--import');
+  .filter((word) => word.startsWith('--'));
 
 /**
  * (d): this gateway as `npm start` runs it in production, with its Node options: JWT callers, every limit on but the

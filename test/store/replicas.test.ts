@@ -36,7 +36,7 @@ const tokens = new Set<string>();
 let statementLink = '';
 
 async function startReplica(name: string): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['src/main.ts'], {
     env: {
       ...process.env,
       NODE_ENV: 'development',
