@@ -440,7 +440,7 @@ async function benchmark() {
     : gateway;
   const baseline = args.baseline
     ? await startGatewayProcess(upstream.url, {
-        script: resolve(args.baseline, 'bench/servers/gateway.ts'),
+        checkout: resolve(args.baseline),
       })
     : gateway;
   if (args.baseline) KEYS.push('e');
@@ -598,7 +598,7 @@ if (args.soak) {
     await soakFailingBank({
       seconds: Number(args['soak-seconds']),
       // --baseline DIR: that checkout's gateway instead, for a before/after.
-      script: args.baseline ? resolve(args.baseline, 'bench/servers/gateway.ts') : undefined,
+      checkout: args.baseline ? resolve(args.baseline) : undefined,
     });
   } else {
     await soak({

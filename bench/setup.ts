@@ -1,5 +1,7 @@
 /** What every benchmark run shares: the upstream simulator, the gateway's configuration, requests. */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import {
   SIMULATOR_CUSTOMER_ID,
@@ -47,15 +49,20 @@ export function startUpstream(cpu = 0) {
 }
 
 /**
- * The Node options `npm start` runs the gateway with (package.json's start script: the heap
- * limit), so that (d) runs as deployed.
+ * The Node options a checkout's `npm start` runs the gateway with (its package.json's start
+ * script: the heap limit), so that (d), and (e) from another commit, run as deployed. A start
+ * script of the tsx days (`tsx src/main.ts`) keeps its loader.
  */
-export const START_NODE_OPTIONS: string[] = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts
-    .start as string
-)
-  .split(/\s+/)
-  .filter((word) => word.startsWith('--'));
+function startNodeOptions(checkout: string): string[] {
+  const start: string = JSON.parse(readFileSync(resolve(checkout, 'package.json'), 'utf8')).scripts
+    .start;
+  const words = start.split(/\s+/);
+  const options = words.slice(
+    1,
+    words.findIndex((word) => word.endsWith('.ts')),
+  );
+  return words[0] === 'tsx' ? ['--import', 'tsx', ...options] : options;
+}
 
 /**
  * (d): this gateway as `npm start` runs it in production, with its Node options: JWT callers, every limit on but the
@@ -68,13 +75,14 @@ export function startGatewayProcess(
     cpu?: number;
     execArgv?: string[];
     env?: Record<string, string>;
-    /** Another checkout's bench/servers/gateway.ts, absolute: its gateway instead of this one. */
-    script?: string;
+    /** Another checkout of this repository: its gateway, as its `npm start` runs it, instead. */
+    checkout?: string | undefined;
   } = {},
 ) {
-  return startServer('gateway', options.script ?? './servers/gateway.ts', {
+  const checkout = options.checkout ?? fileURLToPath(new URL('..', import.meta.url));
+  return startServer('gateway', resolve(checkout, 'bench/servers/gateway.ts'), {
     cpu: options.cpu ?? 1,
-    execArgv: [...START_NODE_OPTIONS, ...(options.execArgv ?? [])],
+    execArgv: [...startNodeOptions(checkout), ...(options.execArgv ?? [])],
     env: {
       NODE_ENV: 'production',
       PORT: '0',

@@ -38,8 +38,8 @@ export async function soakFailingBank(options: {
   seconds: number;
   healthyCallers?: number;
   failingConcurrency?: number;
-  /** Another checkout's bench/servers/gateway.ts, absolute: its gateway instead of this one. */
-  script?: string;
+  /** Another checkout of this repository: its gateway instead of this one. */
+  checkout?: string | undefined;
 }) {
   const seconds = options.seconds;
   const healthyCallers = options.healthyCallers ?? 8;
@@ -49,7 +49,7 @@ export async function soakFailingBank(options: {
   await upstream.call('faults', { faults: { latencyMs: 10 } });
   // The data endpoints want the simulator's API key (the other soak reads no data).
   const gateway = await startGatewayProcess(upstream.url, {
-    script: options.script,
+    checkout: options.checkout,
     env: { FLINKS_API_KEY: SIMULATOR_API_KEY },
   });
   const url = new URL(gateway.url);
