@@ -10,8 +10,15 @@ export interface GatewayMetrics {
   operation(name: string | null): void;
   /** A root field resolved to this `__typename` (`unexpected` for a masked error). */
   result(field: string, typename: string): void;
-  /** Reads breaker state and token pool size at each scrape. */
-  watch(source: { breakerState: BreakerState; tokenPoolSize: number }): void;
+  /** Reads the client's breaker state, token pool size and token line at each scrape. */
+  watch(source: WatchedClient): void;
+}
+
+/** What a scrape reads from the Flinks client. */
+interface WatchedClient {
+  readonly breakerState: BreakerState;
+  readonly tokenPoolSize: number;
+  readonly tokenWaiting: number;
 }
 
 const MAX_OPERATION_LABELS = 200;
@@ -50,7 +57,7 @@ export function createMetrics(): GatewayMetrics {
     registers: [registry],
   });
   const seenOperations = new Set<string>();
-  let source: { breakerState: BreakerState; tokenPoolSize: number } | null = null;
+  let source: WatchedClient | null = null;
   new Gauge({
     name: 'flinks_circuit_state',
     help: 'Circuit breaker of the Flinks origin: 0 closed, 1 half-open, 2 open.',
@@ -65,6 +72,14 @@ export function createMetrics(): GatewayMetrics {
     registers: [registry],
     collect() {
       if (source) this.set(source.tokenPoolSize);
+    },
+  });
+  new Gauge({
+    name: 'flinks_token_waiting',
+    help: 'Calls waiting in line for a one-time /Authorize token (none ready, its mint under way).',
+    registers: [registry],
+    collect() {
+      if (source) this.set(source.tokenWaiting);
     },
   });
 

@@ -77,6 +77,7 @@ describe('the running gateway', () => {
     );
     expect(metrics).toMatch(/flinks_circuit_state 0/);
     expect(metrics).toMatch(/flinks_token_pool_size \d+/);
+    expect(metrics).toMatch(/flinks_token_waiting 0/);
   });
 
   it('abandons the upstream call when the client disconnects', async () => {

@@ -113,6 +113,11 @@ export class FlinksClient {
     return this.#tokens.size;
   }
 
+  /** Calls waiting in line for a token now. */
+  get tokenWaiting(): number {
+    return this.#tokens.waiting;
+  }
+
   /** Mints a one-time /Authorize token with the secret key, retrying transient failures. */
   generateAuthorizeToken(signal?: AbortSignal): Promise<string> {
     return this.#resilience.run('GenerateAuthorizeToken', true, signal, (attempt) =>

@@ -1,8 +1,8 @@
 import { ServiceUnavailableError } from '../errors.ts';
 
 export interface TokenPoolOptions {
-  /** Mints one token (`/GenerateAuthorizeToken`). */
-  mint: (signal?: AbortSignal) => Promise<string>;
+  /** Mints one token (`/GenerateAuthorizeToken`); the signal aborts when the pool closes. */
+  mint: (signal: AbortSignal) => Promise<string>;
   /** Most tokens kept ready ahead of demand. 0 turns prefetching off: tokens are minted on demand. */
   maxSize?: number;
   /** Most mints in flight at once, for waiting callers and refills together. */
@@ -76,6 +76,8 @@ export class TokenPool {
   /** After a failed mint, no refill ahead of demand until the next take. */
   #refillPaused = false;
   #closed = false;
+  /** Aborts the mints in flight at close: shutdown does not wait for Flinks to answer them. */
+  readonly #stop = new AbortController();
 
   constructor(options: TokenPoolOptions) {
     this.#mint = options.mint;
@@ -135,6 +137,7 @@ export class TokenPool {
           if (waiter.done) return;
           waiter.done = true;
           this.#waiting--;
+          this.#compact();
           reject(this.#aborted(signal.reason));
         };
         signal.addEventListener('abort', waiter.onAbort, { once: true });
@@ -145,9 +148,10 @@ export class TokenPool {
     });
   }
 
-  /** Stops minting, drops the tokens held and fails every waiting caller. */
+  /** Stops minting (the mints in flight are aborted), drops the tokens held, fails every waiting caller. */
   close(): void {
     this.#closed = true;
+    this.#stop.abort(closedError());
     this.#ready.length = 0;
     for (let waiter = this.#next(); waiter; waiter = this.#next()) waiter.reject(closedError());
   }
@@ -178,6 +182,18 @@ export class TokenPool {
     this.#line.length = 0;
     this.#head = 0;
     return undefined;
+  }
+
+  /**
+   * Drops the settled waiters when they outnumber the live ones: callers that went away while no
+   * mint completed (Flinks hung) would otherwise stay in the line until one does.
+   */
+  #compact(): void {
+    if (this.#line.length - this.#head <= 2 * this.#waiting + 1024) return;
+    this.#line = this.#line
+      .slice(this.#head)
+      .filter((waiter) => waiter !== undefined && !waiter.done);
+    this.#head = 0;
   }
 
   /**
@@ -220,7 +236,7 @@ export class TokenPool {
   #mintOne(): void {
     this.#minting++;
     const started = this.#now();
-    this.#mint().then(
+    this.#mint(this.#stop.signal).then(
       (value) => {
         this.#minting--;
         if (this.#closed) return;

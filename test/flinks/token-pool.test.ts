@@ -13,12 +13,14 @@ import {
 /** A mint that answers only when the test says so, in the order the test says. */
 function gatedMint() {
   const pending: Array<{ resolve(token: string): void; reject(error: Error): void }> = [];
+  const signals: AbortSignal[] = [];
   let minted = 0;
   let inFlight = 0;
   let mostInFlight = 0;
   return {
-    mint: () =>
+    mint: (signal: AbortSignal) =>
       new Promise<string>((resolve, reject) => {
+        signals.push(signal);
         inFlight++;
         mostInFlight = Math.max(mostInFlight, inFlight);
         pending.push({
@@ -39,6 +41,8 @@ function gatedMint() {
     fail(error: Error) {
       pending.shift()?.reject(error);
     },
+    /** The signal each mint was started with. */
+    signals,
     get inFlight() {
       return inFlight;
     },
@@ -159,6 +163,42 @@ describe('TokenPool: callers waiting for a token', () => {
     expect(gate.inFlight).toBe(0);
   });
 
+  it('serves the callers still there in arrival order after thousands left while Flinks hung', async () => {
+    const gate = gatedMint();
+    const pool = new TokenPool({
+      mint: gate.mint,
+      maxSize: 0,
+      maxConcurrentMints: 1,
+      maxWaiting: 10_000,
+    });
+    const leaving = Array.from({ length: 6_000 }, () => new AbortController());
+    const left = leaving.slice(0, 3_000).map((controller) => pool.take(controller.signal));
+    const firstStaying = pool.take();
+    left.push(...leaving.slice(3_000).map((controller) => pool.take(controller.signal)));
+    const secondStaying = pool.take();
+    // No mint completes while they leave: the line is compacted as they go, not at the next token.
+    for (const controller of leaving) controller.abort(new Error('gone'));
+    expect((await Promise.allSettled(left)).every((r) => r.status === 'rejected')).toBe(true);
+    expect(pool.waiting).toBe(2);
+    gate.answer();
+    expect(await firstStaying).toBe('t1');
+    await settle();
+    gate.answer();
+    expect(await secondStaying).toBe('t2');
+    expect(pool.waiting).toBe(0);
+  });
+
+  it('aborts the mints in flight when it closes, and fails the callers waiting', async () => {
+    const gate = gatedMint();
+    const pool = new TokenPool({ mint: gate.mint, maxSize: 0, maxConcurrentMints: 2 });
+    const takes = [pool.take(), pool.take(), pool.take()];
+    expect(gate.signals).toHaveLength(2);
+    expect(gate.signals.some((signal) => signal.aborted)).toBe(false);
+    pool.close();
+    expect(gate.signals.every((signal) => signal.aborted)).toBe(true);
+    for (const take of takes) await expect(take).rejects.toThrow('The Flinks client is closed.');
+  });
+
   it('hands out no token twice among thousands of concurrent callers', async () => {
     let minted = 0;
     const pool = new TokenPool({
@@ -228,6 +268,23 @@ describe('FlinksClient tokens over real HTTP to the simulator', () => {
     } finally {
       simulator.simulator.setFaults({});
       await flinks.close();
+    }
+  });
+
+  it('closes without waiting for token calls Flinks has not answered', async () => {
+    // Flinks takes 60 s to answer: a close that waited for the token calls would time the test out.
+    simulator.simulator.setFaults({ latencyMs: 60_000 });
+    const flinks = client({ connections: 4 });
+    try {
+      const leaving = new AbortController();
+      const call = flinks.authorize({ mode: 'cached', loginId: loginId as string }, leaving.signal);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(flinks.tokenWaiting).toBe(1);
+      leaving.abort(new Error('client went away'));
+      await expect(call).rejects.toThrow();
+      await flinks.close();
+    } finally {
+      simulator.simulator.setFaults({});
     }
   });
 
