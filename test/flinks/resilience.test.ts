@@ -263,17 +263,16 @@ describe('TokenPool', () => {
     expect(pool.size).toBe(0);
   });
 
-  it('refills with at most a few background mints at once', async () => {
-    let background = 0;
-    let mostBackground = 0;
+  it('mints with at most maxConcurrentMints at once, for the callers and the refill together', async () => {
+    let inFlight = 0;
+    let mostInFlight = 0;
     let minted = 0;
     const pool = new TokenPool({
-      // Inline mints carry the caller's signal; background refills carry none.
-      mint: async (signal) => {
-        if (!signal) background++;
-        mostBackground = Math.max(mostBackground, background);
+      mint: async () => {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 5));
-        if (!signal) background--;
+        inFlight--;
         return `t${++minted}`;
       },
       maxConcurrentMints: 2,
@@ -282,7 +281,7 @@ describe('TokenPool', () => {
     const signal = AbortSignal.timeout(10_000);
     await Promise.all(Array.from({ length: 40 }, () => pool.take(signal)));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(mostBackground).toBe(2);
+    expect(mostInFlight).toBe(2);
     expect(pool.size).toBeGreaterThan(0);
     pool.close();
   });
