@@ -55,16 +55,24 @@ const OVERLOADED = JSON.stringify({
 });
 
 /**
- * A response that starts before its request was read to the end was decided without the rest
- * (401 for a missing token, 413 for a declared length over the limit): it closes the connection
- * instead of Node reading, and waiting for, the rest of the body to keep the socket alive.
+ * A response that starts before its request's body was read to the end was decided without the
+ * rest (401 for a missing token, 413 for a declared length over the limit): it closes the
+ * connection instead of Node reading, and waiting for, the rest of the body to keep the socket
+ * alive. A request without a body (GET /health answered at once) keeps its connection.
  * A class node:http makes each response of, rather than a writeHead patched onto each one.
  */
 class GatewayResponse extends ServerResponse<IncomingMessage> {
   override writeHead(...args: [number, ...unknown[]]): this {
-    if (!this.req.complete && !this.headersSent) this.setHeader('connection', 'close');
+    if (!this.headersSent && !this.req.complete && hasBody(this.req)) {
+      this.setHeader('connection', 'close');
+    }
     return (super.writeHead as (...all: unknown[]) => this)(...args);
   }
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /**
