@@ -52,6 +52,23 @@ export function transienceOf(error: unknown): Transience | null {
   return typeof error === 'object' && error !== null ? (TRANSIENCE.get(error) ?? null) : null;
 }
 
+/**
+ * The failures that are Flinks answering (a refusal, with a FlinksCode or a status), which says
+ * Flinks is up whatever it says about one login or bank: the breakers count them as successes.
+ * Anything else the gateway throws (its own refusals, a lost connection, a broken body) is not.
+ */
+const ANSWERS = new WeakSet<object>();
+
+/** Whether a thrown value is Flinks' own answer rather than an outage or the gateway's doing. */
+export function answeredByFlinks(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && ANSWERS.has(error);
+}
+
+function answer<E extends GatewayError>(error: E): E {
+  ANSWERS.add(error);
+  return error;
+}
+
 /** Flinks' origin itself failed: no connection, a timeout, a body cut short. Always an outage. */
 export class FlinksUnreachableError extends InstitutionUnavailableError {
   constructor(
@@ -270,7 +287,9 @@ export function failureOf(
     ? errorFromFlinksCode({ ...refusal.data, retryAfterSeconds: retryAfter })
     : statusFailure(endpoint, response, json, retryAfter);
   if (response.status >= 500) TRANSIENCE.set(failure, refusal.success ? 'answer' : 'outage');
-  return failure;
+  return failure instanceof GatewayError && transienceOf(failure) !== 'outage'
+    ? answer(failure)
+    : failure;
 }
 
 function statusFailure(
@@ -308,11 +327,13 @@ export function deletionFailureOf(
   if (row.deleteCard === 'unknown') return 'unknown';
   if (row.deleteCard) {
     const sent = failure instanceof SessionBusyError ? failure.retryAfterSeconds : null;
-    return new SessionBusyError(row.deleteCard.busy, {
-      flinksCode,
-      retryAfterSeconds: sent ?? row.deleteCard.retryAfterSeconds,
-    });
+    return answer(
+      new SessionBusyError(row.deleteCard.busy, {
+        flinksCode,
+        retryAfterSeconds: sent ?? row.deleteCard.retryAfterSeconds,
+      }),
+    );
   }
   // A code /Authorize knows (INVALID_REQUEST, SESSION_EXPIRED, ...) means nothing specific here.
-  return new UpstreamError('Flinks refused to delete the login.', { flinksCode });
+  return answer(new UpstreamError('Flinks refused to delete the login.', { flinksCode }));
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExponentialBackoff, type IBackoff } from 'cockatiel';
-import { GatewayError, InstitutionUnavailableError, ServiceUnavailableError } from '../errors.ts';
-import { transienceOf } from './errors.ts';
+import { InstitutionUnavailableError } from '../errors.ts';
+import { answeredByFlinks, transienceOf } from './errors.ts';
 
 /** The circuit is open: failed at once, without calling Flinks, and not worth retrying now. */
 export class CircuitOpenError extends InstitutionUnavailableError {}
@@ -181,16 +181,10 @@ export class Resilience {
       return result;
     } catch (error) {
       if (transienceOf(error) === 'outage') breaker.failure(ticket, caller);
-      // The token endpoint's circuit refused: nothing was asked of this endpoint.
-      else if (error instanceof CircuitOpenError) breaker.neutral(ticket);
       // Flinks answered, on purpose: it is up, whatever the answer says about one login or bank.
-      // ServiceUnavailableError is the gateway's own refusal (a full token line): Flinks said nothing.
-      else if (
-        error instanceof GatewayError &&
-        !(error instanceof ServiceUnavailableError) &&
-        !signal?.aborted
-      )
-        breaker.success(ticket);
+      // Anything else (the token endpoint's open circuit, a full token line, a caller gone)
+      // says nothing about this endpoint.
+      else if (answeredByFlinks(error) && !signal?.aborted) breaker.success(ticket);
       else breaker.neutral(ticket);
       throw error;
     }

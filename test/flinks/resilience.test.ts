@@ -201,6 +201,23 @@ describe('circuit breaker', () => {
     }
     expect(client.breakerState).toBe('closed');
   });
+
+  it('counts an answer Flinks gives on purpose as Flinks up: it breaks a run of outages and closes a half-open circuit', async () => {
+    const { client, authorizeReplies } = setup({ threshold: 2, halfOpenAfterMs: 100 });
+    authorizeReplies(503, 401, 503);
+    await expect(client.authorize(live)).rejects.toBeInstanceOf(InstitutionUnavailableError);
+    await expect(client.authorize(live)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    await expect(client.authorize(live)).rejects.toBeInstanceOf(InstitutionUnavailableError);
+    expect(client.breakerState).toBe('closed');
+
+    authorizeReplies(503);
+    await expect(client.authorize(live)).rejects.toBeInstanceOf(InstitutionUnavailableError);
+    expect(client.breakerState).toBe('open');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    authorizeReplies(401);
+    await expect(client.authorize(live)).rejects.toBeInstanceOf(InvalidCredentialsError);
+    expect(client.breakerState).toBe('closed');
+  });
 });
 
 describe('per-call deadline', () => {
