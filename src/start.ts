@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { statementLinkKey } from './data/statement-links.ts';
 import { FlinksClient } from './flinks/client.ts';
 import { graphiqlReadyOperations } from './graphiql-operations.ts';
+import { heapWarning } from './heap-budget.ts';
 import { requestContext, requestIdFrom } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { createGateway } from './server.ts';
@@ -109,6 +110,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       `no caller authentication configured (AUTH_JWT_SECRET or AUTH_JWKS_URL): every caller is "${ANONYMOUS_PRINCIPAL}", limited to ${config.rateLimitPerMinute || 'unlimited'} authorize and answerMfa calls a minute`,
     );
   }
+
+  const heap = heapWarning(config);
+  if (heap) logger.warn(heap);
 
   const metrics = createMetrics();
   const flinks = new FlinksClient({
