@@ -32,27 +32,17 @@ export interface DataServiceOptions {
  * remembers which RequestIds have account detail pending at Flinks, so that the next request,
  * on any replica, resumes polling instead of asking Flinks to start over.
  */
-export class DataService implements DataSources {
-  readonly flinks: DataServiceOptions['flinks'];
-  readonly store: GatewayStore;
-  readonly links: StatementLinks;
-  readonly limiter: RateLimiter | null;
-  readonly waitMs: number;
-  readonly pollIntervalMs: number;
-  readonly deferWaitMs: number;
-  readonly deferPollIntervalMs: number;
-  readonly now: () => number;
+export class DataService {
+  readonly #sources: DataSources;
 
   constructor(options: DataServiceOptions) {
-    this.flinks = options.flinks;
-    this.store = options.store;
-    this.links = options.links;
-    this.limiter = options.limiter ?? null;
-    this.waitMs = options.waitMs;
-    this.pollIntervalMs = options.pollIntervalMs;
-    this.deferWaitMs = options.deferWaitMs ?? options.waitMs;
-    this.deferPollIntervalMs = options.deferPollIntervalMs ?? options.pollIntervalMs;
-    this.now = options.now ?? Date.now;
+    this.#sources = {
+      ...options,
+      limiter: options.limiter ?? null,
+      deferWaitMs: options.deferWaitMs ?? options.waitMs,
+      deferPollIntervalMs: options.deferPollIntervalMs ?? options.pollIntervalMs,
+      now: options.now ?? Date.now,
+    };
   }
 
   /**
@@ -61,7 +51,7 @@ export class DataService implements DataSources {
    * the deadline (no deferred wait is possible without it).
    */
   forRequest(principal: string, signal: AbortSignal, background?: BackgroundSignals): SessionData {
-    return new SessionData(this, principal, signal, background ?? null);
+    return new SessionData(this.#sources, principal, signal, background ?? null);
   }
 
   /** The PDF a download link names, if the link is valid, unexpired and its owner's. */
@@ -69,12 +59,13 @@ export class DataService implements DataSources {
     token: string,
     signal?: AbortSignal,
   ): Promise<{ bytes: Buffer; id: string } | null> {
-    const link = this.links.read(token);
-    if (!link || link.expiresAt <= this.now()) return null;
-    const grant = await this.store.getSession(link.requestId, this.now());
-    if (!grant || !this.links.verify(token, grant.principal)) return null;
-    await this.limiter?.take(grant.principal);
-    const groups = await this.flinks.statements(
+    const { links, store, limiter, flinks, now } = this.#sources;
+    const link = links.read(token);
+    if (!link || link.expiresAt <= now()) return null;
+    const grant = await store.getSession(link.requestId, now());
+    if (!grant || !links.verify(token, grant.principal)) return null;
+    await limiter?.take(grant.principal);
+    const groups = await flinks.statements(
       link.requestId,
       { period: link.period as StatementsOptions['period'], accountIds: null },
       signal,

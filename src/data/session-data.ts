@@ -17,7 +17,7 @@ import { STATEMENT_LINK_TTL_MS, type StatementLinks } from './statement-links.ts
 import type { AccountsView, PendingView, StatementsView } from './views.ts';
 
 /**
- * What every request's SessionData shares (DataService is one): the upstream, the store, the
+ * What every request's SessionData shares (DataService holds it): the upstream, the store, the
  * link signer, the rate limit and the waits.
  */
 export interface DataSources {
