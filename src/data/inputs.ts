@@ -25,35 +25,21 @@ const AccountIds = z
   .nullish()
   .transform((ids) => (ids && ids.length > 0 ? ids : null));
 
+/** A member the caller may leave out (or send null): then the default, stated once above. */
+const orDefault = <T extends z.ZodType>(schema: T, fallback: z.output<T>) =>
+  schema.nullish().transform((v) => v ?? fallback);
+
 export const DetailInput = z.object({
-  days: z
-    .enum(['Days90', 'Days365'])
-    .nullish()
-    .transform((v) => v ?? ACCOUNTS_DETAIL_DEFAULTS.days),
-  withTransactions: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? ACCOUNTS_DETAIL_DEFAULTS.withTransactions),
-  withBalance: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? ACCOUNTS_DETAIL_DEFAULTS.withBalance),
-  withAccountIdentity: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? ACCOUNTS_DETAIL_DEFAULTS.withAccountIdentity),
-  withKyc: z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? ACCOUNTS_DETAIL_DEFAULTS.withKyc),
+  days: orDefault(z.enum(['Days90', 'Days365']), ACCOUNTS_DETAIL_DEFAULTS.days),
+  withTransactions: orDefault(z.boolean(), ACCOUNTS_DETAIL_DEFAULTS.withTransactions),
+  withBalance: orDefault(z.boolean(), ACCOUNTS_DETAIL_DEFAULTS.withBalance),
+  withAccountIdentity: orDefault(z.boolean(), ACCOUNTS_DETAIL_DEFAULTS.withAccountIdentity),
+  withKyc: orDefault(z.boolean(), ACCOUNTS_DETAIL_DEFAULTS.withKyc),
   accountIds: AccountIds,
 });
 
 export const StatementsInput = z.object({
-  period: z
-    .enum(['MostRecent', 'Months3', 'Months12'])
-    .nullish()
-    .transform((v) => v ?? STATEMENTS_DEFAULTS.period),
+  period: orDefault(z.enum(['MostRecent', 'Months3', 'Months12']), STATEMENTS_DEFAULTS.period),
   accountIds: AccountIds,
 });
 
