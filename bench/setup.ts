@@ -57,10 +57,9 @@ function startNodeOptions(checkout: string): string[] {
   const start: string = JSON.parse(readFileSync(resolve(checkout, 'package.json'), 'utf8')).scripts
     .start;
   const words = start.split(/\s+/);
-  const options = words.slice(
-    1,
-    words.findIndex((word) => word.endsWith('.ts')),
-  );
+  const entry = words.findIndex((word) => word.endsWith('.ts'));
+  if (entry === -1) throw new Error(`${checkout}: its start script names no .ts entry: ${start}`);
+  const options = words.slice(1, entry);
   return words[0] === 'tsx' ? ['--import', 'tsx', ...options] : options;
 }
 
