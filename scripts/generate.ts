@@ -7,7 +7,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { generate as codegen } from '@graphql-codegen/cli';
 import { printSchema } from 'graphql';
 import codegenConfig from '../codegen.ts';
-import { errorFromFlinksCode, KNOWN_FLINKS_CODES } from '../src/flinks/errors.ts';
+import { errorFromFlinksCode, KNOWN_FLINKS_CODES } from '../src/flinks/codes.ts';
 import { schema } from '../src/schema/index.ts';
 import { SIMULATOR_LOGIN_IDS, SIMULATOR_USERS } from '../src/simulator/index.ts';
 

@@ -7,7 +7,7 @@ import {
   parseInput,
   SessionExpiredError,
 } from '../errors.ts';
-import { errorFromFlinksCode, provesLoginExists } from '../flinks/errors.ts';
+import { errorFromFlinksCode, provesLoginExists } from '../flinks/codes.ts';
 import { FlinksId } from '../flinks/ids.ts';
 import type { AuthorizeOutcome, AuthorizeRequest } from '../flinks/types.ts';
 import { type GatewayStore, type MfaRound, ROUND_TTL_MS, SESSION_TTL_MS } from '../store/index.ts';

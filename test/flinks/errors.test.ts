@@ -481,6 +481,18 @@ describe('every FlinksCode', () => {
       ]
     `);
   });
+
+  it('is read only from the table: a code named like an object property is an unknown code', async () => {
+    for (const flinksCode of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(await authorizeAnswered(400, { FlinksCode: flinksCode })).toEqual({
+        code: 'UPSTREAM_ERROR',
+        flinksCode,
+        message: 'Flinks refused the request.',
+        name: 'UpstreamError',
+        retryable: false,
+      });
+    }
+  });
 });
 
 describe('an answer without a FlinksCode', () => {
