@@ -23,7 +23,8 @@ const KIND_BY_TYPE: Record<string, ChallengeKind> = {
 
 /** The kind of a challenge from Flinks' `Type`; any Type not known yet is UNKNOWN. */
 export function challengeKind(challenge: Pick<SecurityChallenge, 'type'>): ChallengeKind {
-  return KIND_BY_TYPE[challenge.type.toLowerCase()] ?? 'UNKNOWN';
+  const type = challenge.type.toLowerCase();
+  return Object.hasOwn(KIND_BY_TYPE, type) ? (KIND_BY_TYPE[type] as ChallengeKind) : 'UNKNOWN';
 }
 
 /**
